@@ -1,0 +1,31 @@
+@{
+    # The version lives here only: Directory.Build.props reads it into every assembly.
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5d2f3c1e-7a4b-4f7e-9a53-2b8e0c6d41a7'
+    Author               = 'SwarmPS contributors'
+    CompanyName          = 'SwarmPS'
+    Copyright            = '(c) SwarmPS contributors. MIT License.'
+    Description          = 'Build and run Docker Swarm clusters from PowerShell: provision hosts over SSH, expose the Docker Engine API with mutual TLS, and manage swarm nodes and containers as typed objects.'
+    RootModule           = 'SwarmPS.dll'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('SwarmPS.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-SwarmHost'
+        'Disable-DockerTcpSocket'
+        'Disconnect-SwarmHost'
+        'Enable-DockerTcpSocket'
+        'Get-DockerHost'
+        'Get-SwarmHost'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Docker', 'Swarm', 'SSH', 'Linux', 'TLS', 'Cluster')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/swarmps/swarmps'
+        }
+    }
+}

@@ -1,0 +1,162 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and packages SwarmPS, and drives the lab of test hosts.
+.DESCRIPTION
+    Tasks:
+      Build  publishes the module into out/SwarmPS, ready for Import-Module and for a gallery.
+      Test   builds, runs the xunit tests, brings the lab up, runs the Pester tests in a child pwsh
+             against out/SwarmPS, takes the lab down again, and prints "N passed, N failed".
+      Lab    brings the lab up, down or back to bare (-LabAction Up|Down|Reset|Status).
+      Clean  removes out/ and the build folders.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Lab -LabAction Up -Nodes 3
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Lab', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Up', 'Down', 'Reset', 'Status')]
+    [string] $LabAction = 'Up',
+
+    [ValidateRange(1, 8)]
+    [int] $Nodes = 3,
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Runs only the Pester files whose names match (for example 'Lab*').
+    [string] $PesterFilter = '*',
+
+    # Leaves the lab running after Test, for a quicker next run while developing.
+    [switch] $KeepLab
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'SwarmPS'
+$LabScript = Join-Path $Root 'tests/lab/lab.sh'
+$LabDir = if ($env:SWARMPS_LAB_DIR) { $env:SWARMPS_LAB_DIR } else { Join-Path $Out 'lab' }
+
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $Arguments)
+    & $FilePath @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Get-ModuleVersion {
+    (Import-PowerShellDataFile (Join-Path $Root 'SwarmPS.psd1')).ModuleVersion
+}
+
+function Invoke-Build {
+    $staging = Join-Path $Out 'staging'
+    Remove-Item -Recurse -Force $ModuleOut, $staging -ErrorAction Ignore
+    Write-Host "Publishing SwarmPS $(Get-ModuleVersion) ($Configuration)"
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/SwarmPS/SwarmPS.csproj'), '-c', $Configuration, '-o', (Join-Path $staging 'cmdlets'), '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/SwarmPS.Engine/SwarmPS.Engine.csproj'), '-c', $Configuration, '-o', (Join-Path $staging 'engine'), '--nologo', '-v', 'quiet')
+
+    $dependencies = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'dependencies')
+    # Default context: the cmdlets and the output types, which scripts must be able to name.
+    foreach ($name in 'SwarmPS', 'SwarmPS.Model') {
+        Copy-Item (Join-Path $staging "cmdlets/$name.dll") $ModuleOut
+        Copy-Item (Join-Path $staging "cmdlets/$name.pdb") $ModuleOut -ErrorAction Ignore
+    }
+    # Isolated context: the engine and every third-party library it brings, whatever they are.
+    Get-ChildItem (Join-Path $staging 'engine') -File |
+        Where-Object { $_.Name -notlike 'SwarmPS.Model.*' -and $_.Extension -in '.dll', '.pdb' } |
+        Copy-Item -Destination $dependencies
+    Copy-Item (Join-Path $Root 'SwarmPS.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/SwarmPS/SwarmPS.format.ps1xml') $ModuleOut
+    if (Test-Path (Join-Path $Root 'src/SwarmPS/en-US')) {
+        Copy-Item -Recurse (Join-Path $Root 'src/SwarmPS/en-US') $ModuleOut
+    }
+    $helpBuilder = Join-Path $Root 'tools/Build-Help.ps1'
+    if (Test-Path $helpBuilder) {
+        & $helpBuilder -DocsPath (Join-Path $Root 'docs/reference') -OutputPath (Join-Path $ModuleOut 'en-US')
+    }
+
+    $stray = Get-ChildItem $ModuleOut -Recurse -Filter 'System.Management.Automation.dll'
+    if ($stray) { throw "The PowerShell reference assembly leaked into the module: $($stray.FullName -join ', ')" }
+    Remove-Item -Recurse -Force $staging
+    Write-Host "Module ready: $ModuleOut"
+}
+
+function Invoke-Lab {
+    param([string] $Action)
+    if ($IsWindows) { throw 'The lab needs Linux: it runs Docker and systemd in containers.' }
+    $arguments = @($LabScript, $Action.ToLowerInvariant())
+    if ($Action -eq 'Up') { $arguments += @('--nodes', "$Nodes") }
+    $env:SWARMPS_LAB_DIR = $LabDir
+    Invoke-Native bash $arguments
+}
+
+function Get-TrxCounts {
+    param([string] $Directory)
+    $passed = 0; $failed = 0
+    foreach ($file in Get-ChildItem $Directory -Filter *.trx -ErrorAction Ignore) {
+        $counters = ([xml](Get-Content -Raw $file.FullName)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Out 'test-results'
+    Remove-Item -Recurse -Force $results -ErrorAction Ignore
+    $null = New-Item -ItemType Directory -Force $results
+
+    Write-Host 'Running xunit tests'
+    & dotnet test (Join-Path $Root 'tests/SwarmPS.Tests/SwarmPS.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $results
+    $unit = Get-TrxCounts $results
+    if ($unit.Passed + $unit.Failed -eq 0) { $unit.Failed = 1; Write-Warning 'xunit ran no test.' }
+
+    $pester = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    try {
+        Invoke-Lab Up
+        Write-Host 'Running Pester tests against out/SwarmPS in a child pwsh'
+        $summary = Join-Path $results 'pester.json'
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterTests.ps1') `
+            -ModulePath (Join-Path $ModuleOut 'SwarmPS.psd1') -LabFile (Join-Path $LabDir 'lab.json') `
+            -Filter $PesterFilter -SummaryPath $summary -ResultPath (Join-Path $results 'pester.xml')
+        if (Test-Path $summary) {
+            $pester = Get-Content -Raw $summary | ConvertFrom-Json
+        } else {
+            $pester.Failed = 1
+            Write-Warning 'Pester did not report a result.'
+        }
+    }
+    catch {
+        Write-Warning "The lab or Pester failed: $_"
+        $pester.Failed += 1
+    }
+    finally {
+        if (-not $KeepLab) {
+            try { Invoke-Lab Down } catch { Write-Warning "Taking the lab down failed: $_" }
+        }
+    }
+
+    $passed = $unit.Passed + $pester.Passed
+    $failed = $unit.Failed + $pester.Failed
+    Write-Host "xunit: $($unit.Passed) passed, $($unit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Lab' { Invoke-Lab $LabAction }
+    'Clean' {
+        Remove-Item -Recurse -Force $Out -ErrorAction Ignore
+        Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
+    }
+}

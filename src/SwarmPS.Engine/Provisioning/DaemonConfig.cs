@@ -1,0 +1,294 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SwarmPS.Engine.Provisioning
+{
+    /// <summary>Paths of the TLS files on the host that daemon.json points Docker at.</summary>
+    /// <param name="CaPath">The CA certificate clients must be signed by (<c>tlscacert</c>).</param>
+    /// <param name="CertPath">The engine's certificate (<c>tlscert</c>).</param>
+    /// <param name="KeyPath">The engine's private key (<c>tlskey</c>).</param>
+    public sealed record TlsFiles(string CaPath, string CertPath, string KeyPath);
+
+    /// <summary>
+    /// An existing <c>/etc/docker/daemon.json</c>, into which SwarmPS merges its labels and TLS settings while keeping
+    /// every other key, in its original order.
+    /// </summary>
+    public sealed class DaemonConfig
+    {
+        private const string LabelsKey = "labels";
+        private const string HostsKey = "hosts";
+        private static readonly string[] TlsKeys = { "tlsverify", "tlscacert", "tlscert", "tlskey" };
+
+        private readonly JsonObject root;
+        private readonly LabelSet labels;
+
+        private DaemonConfig(string filePath, JsonObject root, LabelSet labels, bool hasHostsEntry, IReadOnlyList<string> hostsEntry)
+        {
+            FilePath = filePath;
+            this.root = root;
+            this.labels = labels;
+            HasHostsEntry = hasHostsEntry;
+            HostsEntry = hostsEntry;
+        }
+
+        /// <summary>Where the file lives on the host; used in messages.</summary>
+        public string FilePath { get; }
+
+        /// <summary>
+        /// True when the file has a <c>hosts</c> key. Docker refuses to start when it is also given <c>-H fd://</c>
+        /// by the systemd unit, so the caller must deal with it.
+        /// </summary>
+        public bool HasHostsEntry { get; }
+
+        /// <summary>The <c>hosts</c> values, empty when there are none.</summary>
+        public IReadOnlyList<string> HostsEntry { get; }
+
+        /// <summary>The existing <c>labels</c>, in file order.</summary>
+        public IReadOnlyDictionary<string, string> Labels => labels;
+
+        /// <summary>
+        /// Reads daemon.json text. Null, empty or whitespace means no file yet (an empty object). Like Docker's Go parser,
+        /// comments and trailing commas are not accepted.
+        /// </summary>
+        /// <exception cref="SwarmException">DaemonJsonInvalid when the text is not a JSON object or its labels are malformed.</exception>
+        public static DaemonConfig Parse(string? json, string path = "/etc/docker/daemon.json")
+        {
+            JsonObject root = ParseObject(json, path);
+            return new DaemonConfig(path, root, ReadLabels(root, path), root.ContainsKey(HostsKey), ReadHosts(root));
+        }
+
+        /// <summary>
+        /// Renders daemon.json (2-space indent, LF, trailing newline): unknown keys unchanged and in place;
+        /// <c>labels</c> = existing labels with <paramref name="labelsToSet"/> set (existing order kept, new ones appended);
+        /// with <paramref name="tls"/>, <c>tlsverify</c>/<c>tlscacert</c>/<c>tlscert</c>/<c>tlskey</c> set; with
+        /// <paramref name="removeTls"/>, those four removed.
+        /// </summary>
+        /// <exception cref="SwarmException">LabelInvalid when a label to set is not valid.</exception>
+        public string Render(IReadOnlyDictionary<string, string> labelsToSet, TlsFiles? tls, bool removeTls)
+        {
+            ArgumentNullException.ThrowIfNull(labelsToSet);
+            if (tls is not null && removeTls)
+            {
+                throw new ArgumentException("Either set TLS files or remove them, not both.", nameof(removeTls));
+            }
+
+            // Render works on a copy so the parsed file can be rendered again with other settings.
+            var result = (JsonObject)root.DeepClone();
+            var mergedLabels = new LabelSet();
+            foreach (KeyValuePair<string, string> label in labels)
+            {
+                mergedLabels.Set(label.Key, label.Value);
+            }
+
+            foreach (KeyValuePair<string, string> label in labelsToSet)
+            {
+                EngineLabels.Validate(label.Key, label.Value);
+                mergedLabels.Set(label.Key, label.Value);
+            }
+
+            if (mergedLabels.Count > 0 || result.ContainsKey(LabelsKey))
+            {
+                var array = new JsonArray();
+                foreach (KeyValuePair<string, string> label in mergedLabels)
+                {
+                    array.Add(JsonValue.Create(label.Key + "=" + label.Value));
+                }
+
+                // Assigning an existing key keeps its position; a new key goes last.
+                result[LabelsKey] = array;
+            }
+
+            if (tls is not null)
+            {
+                result["tlsverify"] = JsonValue.Create(true);
+                result["tlscacert"] = JsonValue.Create(tls.CaPath);
+                result["tlscert"] = JsonValue.Create(tls.CertPath);
+                result["tlskey"] = JsonValue.Create(tls.KeyPath);
+            }
+            else if (removeTls)
+            {
+                foreach (string key in TlsKeys)
+                {
+                    result.Remove(key);
+                }
+            }
+
+            return Serialize(result);
+        }
+
+        /// <summary>True when <paramref name="otherJson"/> holds the same settings as this file, whatever its whitespace or key order.</summary>
+        public bool IsEquivalentTo(string? otherJson)
+        {
+            JsonObject? other = TryParseObject(otherJson);
+            return other is not null && JsonNode.DeepEquals(root, other);
+        }
+
+        /// <summary>
+        /// True when both texts hold the same JSON object, whatever their whitespace or key order (null or blank counts as
+        /// an empty object). False when either is not a JSON object.
+        /// </summary>
+        public static bool SemanticallyEqual(string? a, string? b)
+        {
+            JsonObject? left = TryParseObject(a);
+            JsonObject? right = TryParseObject(b);
+            return left is not null && right is not null && JsonNode.DeepEquals(left, right);
+        }
+
+        private static JsonObject? TryParseObject(string? json)
+        {
+            try
+            {
+                return ParseObject(json, "daemon.json");
+            }
+            catch (SwarmException)
+            {
+                return null;
+            }
+        }
+
+        private static JsonObject ParseObject(string? json, string path)
+        {
+            if (string.IsNullOrWhiteSpace(json))
+            {
+                return new JsonObject();
+            }
+
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(json);
+
+                // Materialise the whole tree now, so a duplicate key fails here instead of at Render.
+                node = node?.DeepClone();
+            }
+            catch (JsonException ex)
+            {
+                string reason = ex.Message;
+                int cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
+                if (cut < 0)
+                {
+                    cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                }
+
+                if (cut > 0)
+                {
+                    reason = reason.Substring(0, cut);
+                }
+
+                string where = ex.LineNumber is long line && ex.BytePositionInLine is long position
+                    ? string.Format(CultureInfo.InvariantCulture, " at line {0}, position {1}", line + 1, position + 1)
+                    : string.Empty;
+                throw Invalid(path, $"'{path}' is not valid JSON{where}: {reason.TrimEnd()}", ex);
+            }
+            catch (ArgumentException ex)
+            {
+                throw Invalid(path, $"'{path}' names the same key twice ({ex.Message})", ex);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw Invalid(path, $"'{path}' cannot be read as JSON ({ex.Message})", ex);
+            }
+
+            if (node is not JsonObject result)
+            {
+                string kind = node is null ? "null" : node.GetValueKind().ToString().ToLowerInvariant();
+                throw Invalid(path, $"'{path}' holds a JSON {kind} where Docker expects an object such as {{\"log-driver\": \"local\"}}", null);
+            }
+
+            return result;
+        }
+
+        private static LabelSet ReadLabels(JsonObject root, string path)
+        {
+            var result = new LabelSet();
+            if (!root.TryGetPropertyValue(LabelsKey, out JsonNode? node) || node is null)
+            {
+                return result;
+            }
+
+            if (node is not JsonArray array)
+            {
+                throw Invalid(path, $"In '{path}', \"labels\" must be an array of \"key=value\" strings, for example \"labels\": [\"storage=ssd\"]", null);
+            }
+
+            for (int index = 0; index < array.Count; index++)
+            {
+                JsonNode? item = array[index];
+                string? text = item is JsonValue value && value.TryGetValue(out string? s) ? s : null;
+                int separator = text?.IndexOf('=') ?? -1;
+                if (text is null || separator <= 0)
+                {
+                    string shown = item?.ToJsonString() ?? "null";
+                    throw Invalid(path, $"In '{path}', label {index + 1} ({EngineLabels.Display(shown)}) is not a \"key=value\" string such as \"storage=ssd\"", null);
+                }
+
+                string key = text.Substring(0, separator);
+                string labelValue = text.Substring(separator + 1);
+
+                // Docker itself refuses a key with two different values.
+                if (result.TryGetValue(key, out string? earlier) && earlier != labelValue)
+                {
+                    throw Invalid(path, $"In '{path}', label '{EngineLabels.Display(key)}' appears twice with different values ('{EngineLabels.Display(earlier)}' and '{EngineLabels.Display(labelValue)}'); keep one", null);
+                }
+
+                result.Set(key, labelValue);
+            }
+
+            return result;
+        }
+
+        private static IReadOnlyList<string> ReadHosts(JsonObject root)
+        {
+            var hosts = new List<string>();
+            if (!root.TryGetPropertyValue(HostsKey, out JsonNode? node) || node is null)
+            {
+                return hosts;
+            }
+
+            IEnumerable<JsonNode?> items = node is JsonArray array ? array : new[] { node };
+            foreach (JsonNode? item in items)
+            {
+                if (item is JsonValue value && value.TryGetValue(out string? text))
+                {
+                    hosts.Add(text);
+                }
+                else if (item is not null)
+                {
+                    hosts.Add(item.ToJsonString());
+                }
+            }
+
+            return hosts;
+        }
+
+        private static string Serialize(JsonObject json)
+        {
+            // Relaxed escaping keeps '+', '<' and non-ASCII text as written; the file is never embedded in HTML.
+            var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer, options))
+            {
+                json.WriteTo(writer);
+            }
+
+            // Utf8JsonWriter uses the local newline on .NET 8; the file is for a Linux host. Strings escape CR/LF, so only layout changes.
+            return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
+        }
+
+        private static SwarmException Invalid(string path, string reason, Exception? inner)
+        {
+            return new SwarmException(
+                "DaemonJsonInvalid",
+                SwarmErrorKind.InvalidData,
+                reason + ". Docker cannot start with it either: fix the file or remove it, then try again.",
+                path,
+                inner);
+        }
+    }
+}

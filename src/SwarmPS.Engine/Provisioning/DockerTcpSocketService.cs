@@ -1,0 +1,313 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Ssh;
+using SwarmPS.Engine.Tls;
+
+namespace SwarmPS.Engine.Provisioning
+{
+    /// <summary>
+    /// Exposes a host's Docker Engine API on TCP through a systemd socket unit (mutual TLS on 2376 by
+    /// default), sets engine labels, and undoes it. Existing configuration is merged, every changed
+    /// file is backed up first, and a change whose engine does not come back is rolled back.
+    /// </summary>
+    public sealed class DockerTcpSocketService
+    {
+        private static readonly TimeSpan EngineStartTimeout = TimeSpan.FromSeconds(60);
+        private static readonly TimeSpan MinimumCertificateValidity = TimeSpan.FromDays(30);
+
+        private readonly CertificateAuthority? authority;
+        private readonly TlsIdentity? identity;
+
+        /// <summary>Creates the service; the CA and identity may be null when only -Insecure is used.</summary>
+        public DockerTcpSocketService(CertificateAuthority? authority, TlsIdentity? identity)
+        {
+            this.authority = authority;
+            this.identity = identity;
+        }
+
+        /// <summary>Checks the host and works out what must change. Changes nothing.</summary>
+        public async Task<TcpSocketPlan> PlanAsync(HostSession session, TcpSocketRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            string host = session.Name;
+            reporter.Progress("Checking systemd, Docker and sudo", 10);
+            reporter.Verbose("Checking that the host has systemd and Docker, and that sudo works.");
+            HostFacts facts = await HostFacts.GatherAsync(session, cancellationToken).ConfigureAwait(false);
+            if (!facts.HasSystemd)
+            {
+                throw new SwarmException("SystemdNotFound", SwarmErrorKind.NotInstalled,
+                    $"{host} does not run systemd, which SwarmPS needs to expose the Engine API through a socket unit. Use a host booted with systemd.", host);
+            }
+
+            if (!facts.HasDocker)
+            {
+                throw new SwarmException("DockerNotInstalled", SwarmErrorKind.NotInstalled,
+                    $"{host} has no Docker engine (dockerd not found). Install Docker (for example the docker.io package) and run again.", host);
+            }
+
+            if (!facts.DockerUsesSystemdSockets)
+            {
+                throw new SwarmException("DockerServiceNotSocketActivated", SwarmErrorKind.InvalidOperation,
+                    $"docker.service on {host} does not start dockerd with -H fd://, so it would ignore a systemd socket unit. Restore the packaged docker.service (or its drop-ins) and run again.", host);
+            }
+
+            reporter.Verbose($"Reading {RemotePaths.DaemonJson}.");
+            string? currentJson = await session.ReadFileAsync(RemotePaths.DaemonJson, cancellationToken).ConfigureAwait(false);
+            DaemonConfig config = DaemonConfig.Parse(currentJson, RemotePaths.DaemonJson);
+            if (config.HasHostsEntry)
+            {
+                throw new SwarmException("DaemonJsonHostsConflict", SwarmErrorKind.InvalidData,
+                    $"{RemotePaths.DaemonJson} on {host} sets \"hosts\": [{string.Join(", ", config.HostsEntry.Select(h => "\"" + h + "\""))}], which clashes with the -H fd:// that systemd's docker.service passes: dockerd would refuse to start. Remove the \"hosts\" entry (SwarmPS listens through the docker-tcp.socket unit instead) and run again. Nothing was changed.", host);
+            }
+
+            var plan = new TcpSocketPlan(session, request, facts);
+
+            TlsFiles? tlsFiles = request.Insecure ? null : new TlsFiles(RemotePaths.CaCertificate, RemotePaths.ServerCertificate, RemotePaths.ServerKey);
+            plan.DesiredDaemonJson = config.Render(request.Labels, tlsFiles, removeTls: request.Insecure);
+            plan.DaemonJsonChanges = !DaemonConfig.SemanticallyEqual(currentJson, plan.DesiredDaemonJson);
+            var expected = new SortedDictionary<string, string>(config.Labels.ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
+            foreach (KeyValuePair<string, string> label in request.Labels)
+            {
+                expected[label.Key] = label.Value;
+            }
+
+            plan.ExpectedLabels = expected;
+            if (plan.DaemonJsonChanges)
+            {
+                string labelText = request.Labels.Count == 0 ? string.Empty : " with labels " + string.Join(", ", request.Labels.Select(l => $"{l.Key}={l.Value}"));
+                plan.AddChange($"write {RemotePaths.DaemonJson}{labelText}{(request.Insecure ? string.Empty : " and TLS verification")}");
+            }
+
+            reporter.Verbose($"Reading {RemotePaths.SocketUnit}.");
+            string? currentUnit = await session.ReadFileAsync(RemotePaths.SocketUnit, cancellationToken).ConfigureAwait(false);
+            plan.DesiredUnit = SystemdUnits.DockerTcpSocket(request.Port);
+            plan.UnitChanges = !string.Equals(currentUnit, plan.DesiredUnit, StringComparison.Ordinal);
+            if (plan.UnitChanges)
+            {
+                plan.AddChange($"install {RemotePaths.SocketUnit} listening on TCP {request.Port}");
+            }
+
+            if (!request.Insecure)
+            {
+                if (authority == null)
+                {
+                    throw new InvalidOperationException("Mutual TLS needs the SwarmPS certificate authority.");
+                }
+
+                await PlanCertificatesAsync(authority, plan, reporter, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!facts.SocketEnabled || !facts.SocketActive)
+            {
+                plan.AddChange("enable and start docker-tcp.socket");
+            }
+
+            bool labelsLive = expected.Count == facts.LiveLabels.Count && expected.All(l => facts.LiveLabels.TryGetValue(l.Key, out string? v) && v == l.Value);
+            if (plan.Changes.Count > 0 || !labelsLive || !facts.DockerActive)
+            {
+                plan.AddChange(facts.RunningContainers > 0
+                    ? $"restart the Docker engine (stops {facts.RunningContainers} running container(s))"
+                    : "restart the Docker engine");
+            }
+
+            return plan;
+        }
+
+        /// <summary>Applies a plan: back up, write, restart, verify over the new endpoint; roll back on failure.</summary>
+        public async Task<DockerConnection> ApplyAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            HostSession session = plan.Session;
+            string host = session.Name;
+            if (plan.Facts.RunningContainers > 0 && !plan.Request.Force)
+            {
+                throw new SwarmException("ContainersRunning", SwarmErrorKind.ResourceUnavailable,
+                    $"{plan.Facts.RunningContainers} container(s) are running on {host}, and restarting the Docker engine would stop them. Stop them first, or run again with -Force. Nothing was changed.", host);
+            }
+
+            reporter.Progress("Backing up configuration", 30);
+            string backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
+
+            reporter.Progress("Writing configuration", 45);
+            if (plan.CaChanges)
+            {
+                reporter.Verbose($"Writing the SwarmPS CA certificate to {RemotePaths.CaCertificate}.");
+                await session.WriteFileAsync(RemotePaths.CaCertificate, authority!.CertificatePem, "0644", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (plan.NewServerCertificate != null)
+            {
+                reporter.Verbose($"Writing the server certificate and its key to {RemotePaths.TlsDirectory} (key readable by root only).");
+                await session.WriteFileAsync(RemotePaths.ServerCertificate, plan.NewServerCertificate.CertificatePem, "0644", cancellationToken).ConfigureAwait(false);
+                await session.WriteFileAsync(RemotePaths.ServerKey, plan.NewServerCertificate.PrivateKeyPem, "0600", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (plan.DaemonJsonChanges)
+            {
+                reporter.Verbose($"Writing {RemotePaths.DaemonJson}, existing settings kept.");
+                await session.WriteFileAsync(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (plan.UnitChanges)
+            {
+                reporter.Verbose($"Writing {RemotePaths.SocketUnit}.");
+                await session.WriteFileAsync(RemotePaths.SocketUnit, plan.DesiredUnit, "0644", cancellationToken).ConfigureAwait(false);
+            }
+
+            reporter.Progress("Restarting the Docker engine", 60);
+            reporter.Verbose("Reloading systemd, enabling docker-tcp.socket and restarting the Docker engine.");
+            RemoteCommandResult restart = await session.SudoAsync(RemoteFiles.RestartEngineScript, null, cancellationToken).ConfigureAwait(false);
+
+            reporter.Progress("Waiting for the Engine API", 80);
+            DockerConnection? connection = null;
+            string? failure = restart.Succeeded ? null : restart.Error.Trim();
+            if (failure == null)
+            {
+                (connection, failure) = await WaitForEngineAsync(plan, reporter, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (connection != null)
+            {
+                return connection;
+            }
+
+            reporter.Warning($"The Docker engine did not come back as expected ({failure}); restoring the backup from {backup}.");
+            string journal = await RemoteFiles.JournalTailAsync(session, cancellationToken).ConfigureAwait(false);
+            await RemoteFiles.RestoreAsync(session, backup, reporter, cancellationToken).ConfigureAwait(false);
+            throw new SwarmException("EngineRestartFailed", SwarmErrorKind.InvalidOperation,
+                $"The Docker engine on {host} did not answer on tcp://{session.Address}:{plan.Request.Port} with the expected labels within {EngineStartTimeout.TotalSeconds} seconds ({failure}). The previous configuration was restored and the engine restarted. Last lines of the engine's journal:{Environment.NewLine}{journal}", host);
+        }
+
+        /// <summary>
+        /// Puts back every file as it was before SwarmPS first changed the host and restarts the engine.
+        /// Returns false when SwarmPS never changed the host (nothing to undo).
+        /// </summary>
+        public static async Task<bool> DisableAsync(HostSession session, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            string host = session.Name;
+            reporter.Progress("Looking for the original configuration", 10);
+            if (!await RemoteFiles.ExistsAsync(session, RemotePaths.OriginalBackup, cancellationToken).ConfigureAwait(false))
+            {
+                reporter.Verbose($"SwarmPS has not changed {host} (no {RemotePaths.OriginalBackup}): nothing to undo.");
+                return false;
+            }
+
+            HostFacts facts = await HostFacts.GatherAsync(session, cancellationToken).ConfigureAwait(false);
+            if (facts.RunningContainers > 0 && !force)
+            {
+                throw new SwarmException("ContainersRunning", SwarmErrorKind.ResourceUnavailable,
+                    $"{facts.RunningContainers} container(s) are running on {host}, and restarting the Docker engine would stop them. Stop them first, or run again with -Force. Nothing was changed.", host);
+            }
+
+            reporter.Progress("Restoring the original configuration", 40);
+            await RemoteFiles.RestoreAsync(session, RemotePaths.OriginalBackup, reporter, cancellationToken).ConfigureAwait(false);
+            reporter.Progress("Waiting for the engine", 80);
+            await session.SudoCheckedAsync(
+                $"for i in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done; docker info >/dev/null && rm -rf {RemotePaths.OriginalBackup} {RemotePaths.ChangeBackups} && (rmdir /var/lib/swarmps 2>/dev/null || true)",
+                "EngineRestartFailed", "Restarting the Docker engine with its original configuration", cancellationToken).ConfigureAwait(false);
+            reporter.Verbose("The original configuration is back and the engine answers on its local socket.");
+            return true;
+        }
+
+        /// <summary>Opens a client to a host whose engine is already as asked.</summary>
+        public Task<DockerConnection> ConnectAsync(HostSession session, TcpSocketRequest request, CancellationToken cancellationToken)
+        {
+            return DockerConnection.OpenAsync(session.Name, session.Address, request.Port, request.Insecure ? null : identity, cancellationToken);
+        }
+
+        private async Task PlanCertificatesAsync(CertificateAuthority authority, TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            HostSession session = plan.Session;
+            string? hostCa = await session.ReadFileAsync(RemotePaths.CaCertificate, cancellationToken).ConfigureAwait(false);
+            plan.CaChanges = !string.Equals(hostCa?.Trim(), authority.CertificatePem.Trim(), StringComparison.Ordinal);
+            if (plan.CaChanges)
+            {
+                plan.AddChange($"install the SwarmPS CA certificate in {RemotePaths.CaCertificate}");
+            }
+
+            (IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses) = SubjectNames(session, plan.Facts);
+            string? current = await session.ReadFileAsync(RemotePaths.ServerCertificate, cancellationToken).ConfigureAwait(false);
+            bool keyExists = await RemoteFiles.ExistsAsync(session, RemotePaths.ServerKey, cancellationToken).ConfigureAwait(false);
+            bool reusable = current != null && keyExists && authority.IsIssuedByThis(current)
+                && CertificateAuthority.Covers(current, dnsNames, addresses, MinimumCertificateValidity);
+            if (reusable)
+            {
+                reporter.Verbose("The host's server certificate is from this CA and names the host: kept.");
+                return;
+            }
+
+            reporter.Verbose($"Issuing a server certificate for {string.Join(", ", dnsNames.Concat(addresses.Select(a => a.ToString())))}.");
+            plan.NewServerCertificate = authority.IssueServerCertificate(plan.Facts.HostName.Length > 0 ? plan.Facts.HostName : session.Name, dnsNames, addresses);
+            plan.AddChange($"install a server certificate for {session.Name} in {RemotePaths.ServerCertificate}");
+        }
+
+        private static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectNames(HostSession session, HostFacts facts)
+        {
+            var dns = new List<string>();
+            var addresses = new List<IPAddress>();
+            foreach (string candidate in new[] { session.Name, facts.HostName, "localhost" })
+            {
+                if (string.IsNullOrWhiteSpace(candidate))
+                {
+                    continue;
+                }
+
+                if (IPAddress.TryParse(candidate, out IPAddress? literal))
+                {
+                    addresses.Add(literal);
+                }
+                else if (!dns.Contains(candidate, StringComparer.OrdinalIgnoreCase))
+                {
+                    dns.Add(candidate);
+                }
+            }
+
+            foreach (string text in facts.Addresses.Append(session.Address).Append("127.0.0.1"))
+            {
+                if (IPAddress.TryParse(text, out IPAddress? address) && !addresses.Contains(address))
+                {
+                    addresses.Add(address);
+                }
+            }
+
+            return (dns, addresses);
+        }
+
+        private async Task<(DockerConnection? Connection, string? Failure)> WaitForEngineAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            HostSession session = plan.Session;
+            DateTime deadline = DateTime.UtcNow + EngineStartTimeout;
+            string failure = "no answer";
+            while (DateTime.UtcNow < deadline)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                DockerConnection? connection = null;
+                try
+                {
+                    connection = await ConnectAsync(session, plan.Request, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyDictionary<string, string> labels = await connection.GetLabelsAsync(cancellationToken).ConfigureAwait(false);
+                    bool expected = plan.ExpectedLabels.All(l => labels.TryGetValue(l.Key, out string? v) && v == l.Value);
+                    if (expected)
+                    {
+                        reporter.Verbose($"The Engine API answers on {connection.Endpoint}{(plan.Request.Insecure ? string.Empty : " with mutual TLS")} and reports the expected labels.");
+                        return (connection, null);
+                    }
+
+                    failure = "the engine reports labels " + string.Join(", ", labels.Select(l => $"{l.Key}={l.Value}"));
+                }
+                catch (SwarmException notYet)
+                {
+                    failure = notYet.Message;
+                }
+
+                connection?.Dispose();
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+
+            return (null, failure);
+        }
+    }
+}

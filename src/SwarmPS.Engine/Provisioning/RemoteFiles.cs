@@ -1,0 +1,65 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SwarmPS.Engine.Ssh;
+
+namespace SwarmPS.Engine.Provisioning
+{
+    /// <summary>Backs up, restores and restarts on the host: the shell side of provisioning, kept in one place.</summary>
+    internal static class RemoteFiles
+    {
+        /// <summary>Reload units, take the TCP socket (or drop it), and restart the engine so it receives its sockets from systemd.</summary>
+        internal const string RestartEngineScript =
+            "set -e; systemctl daemon-reload; " +
+            "if [ -e " + RemotePaths.SocketUnit + " ]; then systemctl enable docker-tcp.socket >/dev/null 2>&1; " +
+            "else systemctl disable --now docker-tcp.socket >/dev/null 2>&1 || true; fi; " +
+            "systemctl stop docker.service; " +
+            "if [ -e " + RemotePaths.SocketUnit + " ]; then systemctl restart docker-tcp.socket; fi; " +
+            "systemctl start docker.service";
+
+        internal static async Task<bool> ExistsAsync(HostSession session, string path, CancellationToken cancellationToken)
+        {
+            RemoteCommandResult result = await session.SudoAsync("test -e " + ShellQuote.Quote(path), null, cancellationToken).ConfigureAwait(false);
+            return result.Succeeded;
+        }
+
+        /// <summary>
+        /// Copies every managed file (or an ".absent" marker) into a new backup folder; the first backup
+        /// ever taken is also kept as the host's original state. Returns the folder.
+        /// </summary>
+        internal static async Task<string> BackupAsync(HostSession session, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            string folder = $"{RemotePaths.ChangeBackups}/{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}";
+            string copies = string.Join(" ", RemotePaths.ManagedFiles.Select(f =>
+                $"if [ -e {f} ]; then cp -a {f} \"$b/{BackupName(f)}\"; else touch \"$b/{BackupName(f)}.absent\"; fi;"));
+            string script =
+                $"set -e; umask 077; b={ShellQuote.Quote(folder)}; mkdir -p \"$b\"; {copies} " +
+                $"if [ ! -d {RemotePaths.OriginalBackup} ]; then cp -a \"$b\" {RemotePaths.OriginalBackup}; fi";
+            reporter.Verbose($"Backing up {string.Join(", ", RemotePaths.ManagedFiles)} to {folder}.");
+            await session.SudoCheckedAsync(script, "BackupFailed", "Backing up the Docker configuration", cancellationToken).ConfigureAwait(false);
+            return folder;
+        }
+
+        /// <summary>Puts back every managed file as it is in <paramref name="folder"/> and restarts the engine.</summary>
+        internal static async Task RestoreAsync(HostSession session, string folder, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            string restores = string.Join(" ", RemotePaths.ManagedFiles.Select(f =>
+                $"if [ -e \"$b/{BackupName(f)}.absent\" ]; then rm -f {f}; elif [ -e \"$b/{BackupName(f)}\" ]; then cp -a \"$b/{BackupName(f)}\" {f}; fi;"));
+            string script =
+                $"set -e; b={ShellQuote.Quote(folder)}; {restores} " +
+                $"rmdir {RemotePaths.TlsDirectory} 2>/dev/null || true; " +
+                RestartEngineScript;
+            reporter.Verbose($"Restoring the configuration from {folder} and restarting the Docker engine.");
+            await session.SudoCheckedAsync(script, "RestoreFailed", $"Restoring the Docker configuration from {folder}", cancellationToken).ConfigureAwait(false);
+        }
+
+        internal static async Task<string> JournalTailAsync(HostSession session, CancellationToken cancellationToken)
+        {
+            RemoteCommandResult journal = await session.SudoAsync("journalctl -u docker.service -n 20 --no-pager 2>&1 || true", null, cancellationToken).ConfigureAwait(false);
+            return journal.Output.TrimEnd();
+        }
+
+        private static string BackupName(string path) => path.TrimStart('/').Replace('/', '_');
+    }
+}

@@ -1,0 +1,26 @@
+using System.Collections.Generic;
+
+namespace SwarmPS.Engine.Provisioning
+{
+    /// <summary>What Enable-DockerTcpSocket was asked to make true on one host.</summary>
+    public sealed class TcpSocketRequest
+    {
+        public TcpSocketRequest(IReadOnlyDictionary<string, string> labels, bool insecure, bool force)
+        {
+            Labels = labels;
+            Insecure = insecure;
+            Force = force;
+        }
+
+        /// <summary>Engine labels to set (merged into those already there).</summary>
+        public IReadOnlyDictionary<string, string> Labels { get; }
+
+        /// <summary>Plain TCP on 2375 instead of mutual TLS on 2376.</summary>
+        public bool Insecure { get; }
+
+        /// <summary>Restart the engine even when containers run (they stop).</summary>
+        public bool Force { get; }
+
+        public int Port => Insecure ? RemotePaths.InsecurePort : RemotePaths.TlsPort;
+    }
+}

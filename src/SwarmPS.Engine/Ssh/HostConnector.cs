@@ -1,0 +1,299 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace SwarmPS.Engine.Ssh
+{
+    /// <summary>
+    /// Opens SSH sessions with OpenSSH's host-key rules: a known key is trusted, an unknown key is
+    /// refused unless the caller accepts new keys (accept-new), a changed key is always refused.
+    /// </summary>
+    public sealed class HostConnector
+    {
+        private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+        // What the host-key callback decided for a client, read after Connect fails.
+        private static readonly ConditionalWeakTable<SshClient, HostKeyVerdict> Verdicts = new ConditionalWeakTable<SshClient, HostKeyVerdict>();
+
+        private readonly KnownHostsFile knownHosts;
+
+        public HostConnector(KnownHostsFile knownHosts)
+        {
+            this.knownHosts = knownHosts;
+        }
+
+        public async Task<HostSession> ConnectAsync(SshTarget target, bool acceptNewHostKey, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            reporter.Verbose($"Resolving {target.HostName}.");
+            IPAddress address = await ResolveAsync(target.HostName, cancellationToken).ConfigureAwait(false);
+            var names = new List<string> { target.HostName };
+            if (!string.Equals(target.HostName, address.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                names.Add(address.ToString());
+            }
+
+            ConnectionInfo connection = new ConnectionInfo(address.ToString(), target.Port, target.UserName, AuthenticationMethods(target))
+            {
+                Timeout = ConnectTimeout,
+            };
+
+            var client = new SshClient(connection);
+            var verdict = new HostKeyVerdict(knownHosts, names, target.Port, acceptNewHostKey, reporter);
+            Verdicts.AddOrUpdate(client, verdict);
+            client.HostKeyReceived += verdict.OnHostKeyReceived;
+
+            reporter.Verbose($"Opening SSH to {target.UserName}@{address}:{target.Port}.");
+            try
+            {
+                await ConnectClientAsync(client, target, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+
+            reporter.Verbose($"Connected; host key {verdict.PresentedFingerprint}.");
+            return new HostSession(target, client, address.ToString(), verdict.PresentedFingerprint ?? string.Empty);
+        }
+
+        /// <summary>Connects (or reconnects) a client, turning library exceptions into SwarmPS errors.</summary>
+        internal static async Task ConnectClientAsync(SshClient client, SshTarget target, CancellationToken cancellationToken)
+        {
+            string host = target.HostName;
+            try
+            {
+                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception failure) when (failure is SshConnectionException || failure is SshException)
+            {
+                if (Verdicts.TryGetValue(client, out HostKeyVerdict? verdict) && verdict.Refusal != null)
+                {
+                    throw verdict.Refusal;
+                }
+
+                if (failure is SshAuthenticationException)
+                {
+                    throw new SwarmException("AuthenticationFailed", SwarmErrorKind.SecurityError,
+                        $"{host} refused the login of '{target.UserName}': {failure.Message} Check the user name, the key file (-KeyFile) or the password (-Credential).", host, failure);
+                }
+
+                if (failure is SshOperationTimeoutException)
+                {
+                    throw new SwarmException("HostUnreachable", SwarmErrorKind.OperationTimeout,
+                        $"{host}:{target.Port} did not complete the SSH handshake within {ConnectTimeout.TotalSeconds} seconds. Check that sshd runs and the port is right.", host, failure);
+                }
+
+                throw new SwarmException("HostUnreachable", SwarmErrorKind.ConnectionError,
+                    $"SSH to {host}:{target.Port} failed: {failure.Message}", host, failure);
+            }
+            catch (SocketException failure)
+            {
+                throw new SwarmException("HostUnreachable", SwarmErrorKind.ConnectionError,
+                    $"Cannot reach {host}:{target.Port} over SSH ({failure.SocketErrorCode}). Check that the host is up, sshd listens on that port, and no firewall blocks it.", host, failure);
+            }
+            catch (OperationCanceledException failure) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SwarmException("HostUnreachable", SwarmErrorKind.OperationTimeout,
+                    $"{host}:{target.Port} did not answer within {ConnectTimeout.TotalSeconds} seconds.", host, failure);
+            }
+        }
+
+        private static async Task<IPAddress> ResolveAsync(string hostName, CancellationToken cancellationToken)
+        {
+            if (IPAddress.TryParse(hostName, out IPAddress? literal))
+            {
+                return literal;
+            }
+
+            try
+            {
+                IPAddress[] addresses = await Dns.GetHostAddressesAsync(hostName, cancellationToken).ConfigureAwait(false);
+                return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                    ?? addresses.FirstOrDefault()
+                    ?? throw new SocketException((int)SocketError.HostNotFound);
+            }
+            catch (SocketException failure)
+            {
+                throw new SwarmException("HostUnreachable", SwarmErrorKind.ConnectionError,
+                    $"Cannot resolve host name '{hostName}': {failure.Message}. Check the spelling, or give the host's IP address.", hostName, failure);
+            }
+        }
+
+        private static AuthenticationMethod[] AuthenticationMethods(SshTarget target)
+        {
+            var methods = new List<AuthenticationMethod>();
+            if (target.KeyFile != null)
+            {
+                methods.Add(new PrivateKeyAuthenticationMethod(target.UserName, LoadKey(target.KeyFile, target)));
+                return methods.ToArray();
+            }
+
+            if (target.Secret != null)
+            {
+                string password = new NetworkCredential(string.Empty, target.Secret).Password;
+                methods.Add(new PasswordAuthenticationMethod(target.UserName, password));
+                var interactive = new KeyboardInteractiveAuthenticationMethod(target.UserName);
+                interactive.AuthenticationPrompt += (sender, args) =>
+                {
+                    foreach (AuthenticationPrompt prompt in args.Prompts)
+                    {
+                        prompt.Response = password;
+                    }
+                };
+                methods.Add(interactive);
+                return methods.ToArray();
+            }
+
+            // Like ssh: with neither a key file nor a password, try the user's default keys.
+            PrivateKeyFile[] defaults = DefaultKeyFiles().ToArray();
+            if (defaults.Length == 0)
+            {
+                throw new SwarmException("NoCredential", SwarmErrorKind.InvalidArgument,
+                    $"No way to log in to {target.HostName}: give -KeyFile with a private key, or -Credential with a password.", target.HostName);
+            }
+
+            methods.Add(new PrivateKeyAuthenticationMethod(target.UserName, defaults));
+            return methods.ToArray();
+        }
+
+        private static PrivateKeyFile LoadKey(string path, SshTarget target)
+        {
+            if (!File.Exists(path))
+            {
+                throw new SwarmException("KeyFileNotFound", SwarmErrorKind.InvalidArgument,
+                    $"The key file '{path}' does not exist. Give the path of an OpenSSH private key, such as ~/.ssh/id_ed25519.", target.HostName);
+            }
+
+            try
+            {
+                string? passphrase = target.Secret == null ? null : new NetworkCredential(string.Empty, target.Secret).Password;
+                return string.IsNullOrEmpty(passphrase) ? new PrivateKeyFile(path) : new PrivateKeyFile(path, passphrase);
+            }
+            catch (Exception failure) when (failure is SshException || failure is InvalidOperationException || failure is ArgumentException)
+            {
+                throw new SwarmException("KeyFileUnreadable", SwarmErrorKind.SecurityError,
+                    $"The key file '{path}' could not be read: {failure.Message} If it is encrypted, give its passphrase as the password of -Credential.", target.HostName, failure);
+            }
+        }
+
+        private static IEnumerable<PrivateKeyFile> DefaultKeyFiles()
+        {
+            string sshDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
+            foreach (string name in new[] { "id_ed25519", "id_ecdsa", "id_rsa" })
+            {
+                string path = Path.Combine(sshDirectory, name);
+                if (!File.Exists(path))
+                {
+                    continue;
+                }
+
+                PrivateKeyFile? key = null;
+                try
+                {
+                    key = new PrivateKeyFile(path);
+                }
+                catch (Exception failure) when (failure is SshException || failure is InvalidOperationException)
+                {
+                    // An encrypted default key cannot be used without its passphrase; skip it as ssh-agent-less ssh would.
+                }
+
+                if (key != null)
+                {
+                    yield return key;
+                }
+            }
+        }
+
+        /// <summary>Decides on the presented host key and remembers why a key was refused.</summary>
+        private sealed class HostKeyVerdict
+        {
+            private readonly KnownHostsFile knownHosts;
+            private readonly IReadOnlyList<string> names;
+            private readonly int port;
+            private readonly bool acceptNew;
+            private readonly IOperationReporter reporter;
+            private byte[]? pinnedKey;
+
+            internal HostKeyVerdict(KnownHostsFile knownHosts, IReadOnlyList<string> names, int port, bool acceptNew, IOperationReporter reporter)
+            {
+                this.knownHosts = knownHosts;
+                this.names = names;
+                this.port = port;
+                this.acceptNew = acceptNew;
+                this.reporter = reporter;
+            }
+
+            internal string? PresentedFingerprint { get; private set; }
+
+            internal SwarmException? Refusal { get; private set; }
+
+            internal void OnHostKeyReceived(object? sender, HostKeyEventArgs args)
+            {
+                Refusal = null;
+                string fingerprint = HostKeyFingerprint.Sha256(args.HostKey);
+                string host = names[0];
+
+                // A reconnect must meet the very key the session was opened with.
+                if (pinnedKey != null)
+                {
+                    args.CanTrust = pinnedKey.AsSpan().SequenceEqual(args.HostKey);
+                    if (!args.CanTrust)
+                    {
+                        Refusal = Mismatch(host, HostKeyFingerprint.Sha256(pinnedKey), fingerprint, null);
+                    }
+
+                    return;
+                }
+
+                PresentedFingerprint = fingerprint;
+                HostKeyCheck check = knownHosts.Check(names, port, args.HostKeyName, args.HostKey);
+                switch (check.Status)
+                {
+                    case HostKeyStatus.Trusted:
+                        args.CanTrust = true;
+                        break;
+                    case HostKeyStatus.Unknown when acceptNew:
+                        knownHosts.Add(names, port, args.HostKeyName, args.HostKey, hashNames: false);
+                        reporter.Warning($"Permanently added {host} ({args.HostKeyName} {fingerprint}) to {knownHosts.FilePath}.");
+                        args.CanTrust = true;
+                        break;
+                    case HostKeyStatus.Unknown:
+                        args.CanTrust = false;
+                        Refusal = new SwarmException("HostKeyUnknown", SwarmErrorKind.SecurityError,
+                            $"The host key of {host} is not known ({args.HostKeyName} {fingerprint}) in {knownHosts.FilePath}. Verify the fingerprint out of band, then connect once with -AcceptNewHostKey to trust it.", host);
+                        break;
+                    case HostKeyStatus.Revoked:
+                        args.CanTrust = false;
+                        Refusal = new SwarmException("HostKeyRevoked", SwarmErrorKind.SecurityError,
+                            $"The host key of {host} ({fingerprint}) is marked @revoked in {knownHosts.FilePath}. Nothing was run on the host.", host);
+                        break;
+                    default:
+                        args.CanTrust = false;
+                        Refusal = Mismatch(host, check.KnownFingerprint, fingerprint, check.LineNumber);
+                        break;
+                }
+
+                if (args.CanTrust)
+                {
+                    pinnedKey = (byte[])args.HostKey.Clone();
+                }
+            }
+
+            private SwarmException Mismatch(string host, string? known, string presented, int? line)
+            {
+                string where = line.HasValue ? $"{knownHosts.FilePath}:{line}" : knownHosts.FilePath;
+                return new SwarmException("HostKeyMismatch", SwarmErrorKind.SecurityError,
+                    $"WARNING: the host key of {host} has changed. Known: {known} ({where}); presented: {presented}. Someone could be intercepting the connection, or the host was reinstalled. Nothing was run on the host. If the change is expected, remove the old entry (ssh-keygen -R {host} -f {knownHosts.FilePath}) and connect again with -AcceptNewHostKey.", host);
+            }
+        }
+    }
+}

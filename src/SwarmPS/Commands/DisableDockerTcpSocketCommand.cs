@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using SwarmPS.Engine.Provisioning;
+using SwarmPS.Engine.Ssh;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Puts hosts back as they were before Enable-DockerTcpSocket: original files restored, TCP listener removed, engine restarted.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Disable, "DockerTcpSocket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(SwarmHost))]
+    public sealed class DisableDockerTcpSocketCommand : HostTargetCmdlet
+    {
+        private const string NameSet = "HostName";
+        private const string ObjectSet = "InputObject";
+
+        private readonly List<SshTarget> targets = new List<SshTarget>();
+
+        /// <summary>Hosts to restore, by name or address.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [Alias("ComputerName", "Name")]
+        [ValidateNotNullOrEmpty]
+        public string[] HostName { get; set; } = Array.Empty<string>();
+
+        /// <summary>Hosts as Connect-SwarmHost or Enable-DockerTcpSocket return them.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
+
+        /// <summary>Restart the engine even when containers are running; they stop.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Write the host's session object for each host that was restored.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == NameSet)
+            {
+                foreach (string name in HostName)
+                {
+                    targets.Add(Sessions.FindHost(name)?.Target ?? TargetFor(name, Port, UserName, KeyFile));
+                }
+
+                return;
+            }
+
+            foreach (PSObject item in InputObject)
+            {
+                switch (item.BaseObject)
+                {
+                    case SwarmHost host:
+                        targets.Add(Sessions.FindHost(host.Name)?.Target ?? TargetFor(host.Name, host.Port, host.UserName, KeyFile));
+                        break;
+                    case DockerHost engine:
+                        targets.Add(Sessions.FindHost(engine.Name)?.Target ?? TargetFor(engine.Name, Port, UserName, KeyFile));
+                        break;
+                    default:
+                        WriteError(ErrorRecords.InvalidArgument("InputObjectNotAHost",
+                            $"Disable-DockerTcpSocket takes SwarmHost or DockerHost objects or host names, not {item.BaseObject.GetType().Name}.", item));
+                        break;
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            var approved = new List<SshTarget>();
+            foreach (SshTarget target in targets)
+            {
+                if (ShouldProcess(target.HostName, "Restore the Docker configuration from before Enable-DockerTcpSocket, remove the TCP socket and restart the Docker engine"))
+                {
+                    approved.Add(target);
+                }
+            }
+
+            HostConnector connector = CreateConnector();
+            bool acceptNew = AcceptNewHostKey.IsPresent;
+            RunAsync(channel => HostFanOut.RunAsync(
+                channel,
+                approved,
+                target => target.HostName,
+                "Restoring the Docker configuration",
+                ThrottleLimit,
+                async (target, reporter, token) =>
+                {
+                    HostSession session = await SessionForAsync(target, connector, acceptNew, reporter, token).ConfigureAwait(false);
+                    bool changed = await DockerTcpSocketService.DisableAsync(session, Force.IsPresent, reporter, token).ConfigureAwait(false);
+                    if (changed)
+                    {
+                        // The TCP endpoint is gone: its client is of no use any more.
+                        Sessions.RemoveEngine(session.Name);
+                    }
+
+                    return PassThru.IsPresent ? session.ToSwarmHost() : null;
+                },
+                StopToken));
+        }
+    }
+}

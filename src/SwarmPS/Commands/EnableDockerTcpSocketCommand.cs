@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Provisioning;
+using SwarmPS.Engine.Ssh;
+using SwarmPS.Engine.State;
+using SwarmPS.Engine.Tls;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Exposes each host's Docker Engine API on TCP through systemd, with mutual TLS by default, and sets engine labels.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Enable, "DockerTcpSocket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(DockerHost))]
+    public sealed class EnableDockerTcpSocketCommand : HostTargetCmdlet
+    {
+        private const string NameSet = "HostName";
+        private const string ObjectSet = "InputObject";
+
+        private readonly List<(SshTarget Target, IReadOnlyDictionary<string, string> Labels)> requests = new List<(SshTarget, IReadOnlyDictionary<string, string>)>();
+
+        /// <summary>Hosts to provision, by name or address.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [Alias("ComputerName", "Name")]
+        [ValidateNotNullOrEmpty]
+        public string[] HostName { get; set; } = Array.Empty<string>();
+
+        /// <summary>Hosts as Connect-SwarmHost returns them.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public SwarmHost[] InputObject { get; set; } = Array.Empty<SwarmHost>();
+
+        /// <summary>Engine labels as a hashtable (@{storage='ssd'}) or key=value strings; merged into the labels already set.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("Labels")]
+        [LabelArgumentTransformation]
+        public string[] Label { get; set; } = Array.Empty<string>();
+
+        /// <summary>Expose the API as plain TCP on port 2375 with no authentication, as the seed did. Anyone who reaches the port is root on the host.</summary>
+        [Parameter]
+        public SwitchParameter Insecure { get; set; }
+
+        /// <summary>Restart the engine even when containers are running; they stop.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            IReadOnlyDictionary<string, string> labels;
+            try
+            {
+                labels = EngineLabels.Parse(Label);
+            }
+            catch (SwarmException invalid)
+            {
+                // Bad input for this record: say so before anything on its hosts changes.
+                WriteSwarmError(invalid, ParameterSetName == ObjectSet ? string.Join(",", InputObject.Select(h => h.Name)) : string.Join(",", HostName));
+                return;
+            }
+
+            if (ParameterSetName == ObjectSet)
+            {
+                foreach (SwarmHost host in InputObject)
+                {
+                    SshTarget target = Sessions.FindHost(host.Name)?.Target ?? TargetFor(host.Name, host.Port, host.UserName, KeyFile);
+                    requests.Add((target, labels));
+                }
+            }
+            else
+            {
+                foreach (string name in HostName)
+                {
+                    requests.Add((Sessions.FindHost(name)?.Target ?? TargetFor(name, Port, UserName, KeyFile), labels));
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (requests.Count == 0)
+            {
+                return;
+            }
+
+            DockerTcpSocketService service = CreateService();
+            HostConnector connector = CreateConnector();
+            bool acceptNew = AcceptNewHostKey.IsPresent;
+
+            // 1. Check every host and work out its changes, in parallel; nothing changes yet.
+            var plans = new List<TcpSocketPlan>();
+            RunAsync(channel => HostFanOut.RunAsync(
+                channel,
+                requests,
+                request => request.Target.HostName,
+                "Checking hosts",
+                ThrottleLimit,
+                async (request, reporter, token) =>
+                {
+                    HostSession session = await SessionForAsync(request.Target, connector, acceptNew, reporter, token).ConfigureAwait(false);
+                    TcpSocketPlan plan = await service.PlanAsync(session, new TcpSocketRequest(request.Labels, Insecure.IsPresent, Force.IsPresent), reporter, token).ConfigureAwait(false);
+                    lock (plans)
+                    {
+                        plans.Add(plan);
+                    }
+
+                    return null;
+                },
+                StopToken));
+
+            // 2. Ask, on the pipeline thread, for each host that would change.
+            var approved = new List<TcpSocketPlan>();
+            foreach (TcpSocketPlan plan in plans.OrderBy(p => p.Session.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                if (!plan.NeedsChange)
+                {
+                    WriteVerbose($"[{plan.Session.Name}] The Engine API is already exposed as asked; nothing to change.");
+                    approved.Add(plan);
+                }
+                else if (ShouldProcess(plan.Session.Name, plan.Describe()))
+                {
+                    approved.Add(plan);
+                }
+            }
+
+            // 3. Apply (or just connect to) the approved hosts, in parallel.
+            RunAsync(channel => HostFanOut.RunAsync(
+                channel,
+                approved,
+                plan => plan.Session.Name,
+                "Exposing the Docker Engine API",
+                ThrottleLimit,
+                async (plan, reporter, token) =>
+                {
+                    if (plan.Request.Insecure)
+                    {
+                        reporter.Warning($"The Docker Engine API is exposed WITHOUT authentication on tcp://{plan.Session.Address}:{RemotePaths.InsecurePort}: anyone who can reach that port controls the engine and is root on the host. Run again without -Insecure for mutual TLS on port {RemotePaths.TlsPort}.");
+                    }
+
+                    DockerConnection connection = plan.NeedsChange
+                        ? await service.ApplyAsync(plan, reporter, token).ConfigureAwait(false)
+                        : await service.ConnectAsync(plan.Session, plan.Request, token).ConfigureAwait(false);
+                    Sessions.AddEngine(connection);
+                    return await connection.DescribeAsync(plan.NeedsChange, token).ConfigureAwait(false);
+                },
+                StopToken));
+        }
+
+        private DockerTcpSocketService CreateService()
+        {
+            if (Insecure.IsPresent)
+            {
+                return new DockerTcpSocketService(null, null);
+            }
+
+            try
+            {
+                CertificateAuthority authority = CertificateAuthority.LoadOrCreate(SwarmPaths.TlsDirectory);
+                WriteVerbose($"Using the SwarmPS certificate authority in {SwarmPaths.TlsDirectory}.");
+                return new DockerTcpSocketService(authority, TlsIdentity.FromAuthority(authority));
+            }
+            catch (SwarmException failure)
+            {
+                ThrowTerminatingError(ErrorRecords.From(failure, SwarmPaths.TlsDirectory));
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Provisioning;
+using SwarmPS.Engine.State;
+using SwarmPS.Engine.Tls;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Shows the essentials of docker info for hosts whose Engine API SwarmPS can reach.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DockerHost", DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(DockerHost))]
+    public sealed class GetDockerHostCommand : SwarmCmdlet
+    {
+        private const string NameSet = "HostName";
+        private const string ObjectSet = "InputObject";
+
+        private readonly List<string> names = new List<string>();
+
+        /// <summary>Host names; wildcards match the engines known in this session. All known engines when omitted.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [Alias("ComputerName", "Name")]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? HostName { get; set; }
+
+        /// <summary>Hosts as Connect-SwarmHost or Enable-DockerTcpSocket return them.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
+
+        /// <summary>The Engine API port of hosts not yet known in this session (mutual TLS).</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int ApiPort { get; set; } = RemotePaths.TlsPort;
+
+        /// <summary>How many hosts are asked at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = HostFanOut.DefaultThrottleLimit;
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == ObjectSet)
+            {
+                names.AddRange(InputObject.Select(NameOf));
+                return;
+            }
+
+            if (HostName == null)
+            {
+                names.AddRange(Sessions.Engines.Select(e => e.Name));
+                return;
+            }
+
+            foreach (string name in HostName)
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(name))
+                {
+                    var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                    names.AddRange(Sessions.Engines.Where(e => pattern.IsMatch(e.Name)).Select(e => e.Name));
+                }
+                else
+                {
+                    names.Add(name);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            TlsIdentity? identity = null;
+            RunAsync(channel => HostFanOut.RunAsync(
+                channel,
+                names.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+                name => name,
+                "Reading docker info",
+                ThrottleLimit,
+                async (name, reporter, token) =>
+                {
+                    DockerConnection? connection = Sessions.FindEngine(name);
+                    if (connection == null)
+                    {
+                        // Not seen in this session: reach it as Enable-DockerTcpSocket left it, with the SwarmPS CA.
+                        lock (names)
+                        {
+                            identity ??= TlsIdentity.FromAuthority(CertificateAuthority.LoadOrCreate(SwarmPaths.TlsDirectory));
+                        }
+
+                        string address = Sessions.FindHost(name)?.Address ?? name;
+                        reporter.Verbose($"Opening the Engine API at tcp://{address}:{ApiPort} with mutual TLS.");
+                        connection = await DockerConnection.OpenAsync(name, address, ApiPort, identity, token).ConfigureAwait(false);
+                        Sessions.AddEngine(connection);
+                    }
+
+                    reporter.Verbose($"Reading docker info from {connection.Endpoint}.");
+                    return await connection.DescribeAsync(false, token).ConfigureAwait(false);
+                },
+                StopToken));
+        }
+
+        private static string NameOf(PSObject item) => item.BaseObject switch
+        {
+            DockerHost engine => engine.Name,
+            SwarmHost host => host.Name,
+            _ => item.BaseObject.ToString() ?? string.Empty,
+        };
+    }
+}

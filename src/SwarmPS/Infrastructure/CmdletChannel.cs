@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading.Tasks;
+
+namespace SwarmPS.Infrastructure
+{
+    /// <summary>
+    /// The one async bridge: background work posts what it wants written, and the pipeline thread
+    /// replays it in the order it was posted, because PowerShell streams may only be written there.
+    /// </summary>
+    internal sealed class CmdletChannel
+    {
+        private readonly BlockingCollection<Action<Cmdlet>> queue = new BlockingCollection<Action<Cmdlet>>();
+
+        internal void Post(Action<Cmdlet> write)
+        {
+            try
+            {
+                queue.Add(write);
+            }
+            catch (InvalidOperationException)
+            {
+                // The pump has finished (the pipeline was stopped): nothing can be written any more.
+            }
+        }
+
+        internal void WriteObject(object value) => Post(cmdlet => cmdlet.WriteObject(value));
+
+        internal void WriteError(ErrorRecord record) => Post(cmdlet => cmdlet.WriteError(record));
+
+        internal void WriteVerbose(string message) => Post(cmdlet => cmdlet.WriteVerbose(message));
+
+        internal void WriteDebug(string message) => Post(cmdlet => cmdlet.WriteDebug(message));
+
+        internal void WriteWarning(string message) => Post(cmdlet => cmdlet.WriteWarning(message));
+
+        internal void WriteProgress(ProgressRecord record) => Post(cmdlet => cmdlet.WriteProgress(record));
+
+        /// <summary>Runs <paramref name="body"/> in the background and drains the queue on this (the pipeline) thread.</summary>
+        internal void Pump(Cmdlet cmdlet, Func<Task> body)
+        {
+            Task work = Task.Run(body);
+            work.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+            try
+            {
+                foreach (Action<Cmdlet> write in queue.GetConsumingEnumerable())
+                {
+                    write(cmdlet);
+                }
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+
+            // Rethrows the original exception, not an AggregateException.
+            work.GetAwaiter().GetResult();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SwarmPS.Infrastructure
+{
+    /// <summary>
+    /// Runs one piece of work per host in parallel under a throttle. Each host's failure becomes an
+    /// error record for that host; the other hosts finish. Progress: one bar, a child bar per host.
+    /// </summary>
+    internal static class HostFanOut
+    {
+        internal const int DefaultThrottleLimit = 8;
+
+        internal static async Task RunAsync<TItem>(
+            CmdletChannel channel,
+            IReadOnlyList<TItem> items,
+            Func<TItem, string> hostNameOf,
+            string activity,
+            int throttleLimit,
+            Func<TItem, IOperationReporter, CancellationToken, Task<object?>> work,
+            CancellationToken cancellationToken)
+        {
+            const int parentId = 1;
+            int finished = 0;
+            using var throttle = new SemaphoreSlim(Math.Max(1, throttleLimit));
+            ReportOverall(channel, activity, parentId, 0, items.Count);
+
+            IEnumerable<Task> tasks = items.Select(async (item, index) =>
+            {
+                string host = hostNameOf(item);
+                var reporter = new HostReporter(channel, host, activity, parentId + 1 + index, parentId);
+                await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    reporter.Progress("Starting", 0);
+                    object? result = await work(item, reporter, cancellationToken).ConfigureAwait(false);
+                    if (result != null)
+                    {
+                        channel.WriteObject(result);
+                    }
+                }
+                catch (SwarmException failure)
+                {
+                    channel.WriteError(ErrorRecords.From(failure, host));
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Ctrl+C: the pipeline is stopping, nothing more to report.
+                }
+                catch (Exception failure)
+                {
+                    channel.WriteError(ErrorRecords.Unexpected(failure, "UnexpectedHostFailure", host));
+                }
+                finally
+                {
+                    reporter.Complete();
+                    int done = Interlocked.Increment(ref finished);
+                    ReportOverall(channel, activity, parentId, done, items.Count);
+                    throttle.Release();
+                }
+            }).ToList();
+
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+            channel.WriteProgress(new ProgressRecord(parentId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        private static void ReportOverall(CmdletChannel channel, string activity, int parentId, int done, int total)
+        {
+            channel.WriteProgress(new ProgressRecord(parentId, activity, $"{done} of {total} hosts done")
+            {
+                PercentComplete = total == 0 ? 100 : done * 100 / total,
+            });
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using SwarmPS.Engine.Sessions;
+
+namespace SwarmPS.Infrastructure
+{
+    /// <summary>
+    /// Base of every SwarmPS cmdlet: the runspace's session store, cancellation on Ctrl+C, and the
+    /// async bridge that keeps every write on the pipeline thread.
+    /// </summary>
+    public abstract class SwarmCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+        protected CancellationToken StopToken => stopping.Token;
+
+        private SessionStore? store;
+
+        /// <summary>This runspace's sessions. Resolved on the pipeline thread, where the runspace is known.</summary>
+        internal SessionStore Sessions => store ??= SessionRegistry.Current;
+
+        /// <summary>Runs async work and replays everything it writes on the pipeline thread.</summary>
+        internal void RunAsync(Func<CmdletChannel, Task> body)
+        {
+            // Background threads have no default runspace: resolve the store here first.
+            _ = Sessions;
+            var channel = new CmdletChannel();
+            try
+            {
+                channel.Pump(this, () => body(channel));
+            }
+            catch (SwarmException failure)
+            {
+                ThrowTerminatingError(ErrorRecords.From(failure));
+            }
+        }
+
+        /// <summary>Writes an engine failure as a non-terminating error for its target.</summary>
+        internal void WriteSwarmError(SwarmException failure, object? target = null)
+        {
+            WriteError(ErrorRecords.From(failure, target));
+        }
+
+        protected override void StopProcessing()
+        {
+            stopping.Cancel();
+        }
+
+        public void Dispose()
+        {
+            stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

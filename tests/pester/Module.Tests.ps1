@@ -1,0 +1,83 @@
+BeforeAll {
+    $script:ModulePath = $env:SWARMPS_TEST_MODULE
+    $script:Module = Import-Module $ModulePath -Force -PassThru
+    $script:Manifest = Import-PowerShellDataFile $ModulePath
+}
+
+Describe 'The built module' {
+    It 'is imported from out/, not from the source tree' {
+        $Module.ModuleBase | Should -Match ([regex]::Escape([IO.Path]::Combine('out', 'SwarmPS')) + '$')
+    }
+
+    It 'exports exactly the cmdlets the manifest lists' {
+        $exported = @($Module.ExportedCmdlets.Keys | Sort-Object)
+        $listed = @($Manifest.CmdletsToExport | Sort-Object)
+        $listed.Count | Should -BeGreaterThan 0
+        $exported | Should -Be $listed
+    }
+
+    It 'lists every cmdlet class in the manifest, so none is forgotten' {
+        $classes = $Module.ImplementingAssembly.GetExportedTypes() |
+            Where-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object {
+                $attribute = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+                "$($attribute.VerbName)-$($attribute.NounName)"
+            } | Sort-Object
+        $classes | Should -Be @($Manifest.CmdletsToExport | Sort-Object)
+    }
+
+    It 'ships no PowerShell reference assembly' {
+        Get-ChildItem $Module.ModuleBase -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
+    }
+
+    It 'takes its version from the manifest in every assembly' {
+        $version = [version]$Manifest.ModuleVersion
+        foreach ($file in Get-ChildItem $Module.ModuleBase -Recurse -Filter 'SwarmPS*.dll') {
+            [System.Reflection.AssemblyName]::GetAssemblyName($file.FullName).Version.ToString(3) | Should -Be $version.ToString(3) -Because $file.Name
+        }
+    }
+
+    It 'uses an approved verb, declares OutputType and supports ShouldProcess when it changes anything: <_>' -ForEach @(
+        (Import-PowerShellDataFile $env:SWARMPS_TEST_MODULE).CmdletsToExport
+    ) {
+        $command = Get-Command $_
+        (Get-Verb).Verb | Should -Contain $command.Verb
+        $command.OutputType | Should -Not -BeNullOrEmpty
+        if ($command.Verb -notin 'Get') {
+            $command.Parameters.Keys | Should -Contain 'WhatIf'
+        }
+    }
+}
+
+Describe 'Dependency isolation' {
+    It 'loads the engine and every third-party library outside the default load context' {
+        Get-SwarmHost | Out-Null
+        $dependencies = Get-ChildItem (Join-Path $Module.ModuleBase 'dependencies') -Filter *.dll | ForEach-Object BaseName
+        $loaded = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in $dependencies -and $_.Location -like "$($Module.ModuleBase)*" }
+        $loaded.GetName().Name | Should -Contain 'SwarmPS.Engine'
+        foreach ($assembly in $loaded) {
+            $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)
+            $context | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default) -Because $assembly.GetName().Name
+            $context.Name | Should -Be 'SwarmPS.Engine'
+        }
+    }
+
+    It 'keeps the output types in the default context so scripts can name them' {
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([SwarmPS.SwarmHost].Assembly) |
+            Should -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+    }
+
+    It 'keeps sessions per runspace and closes them when the module is removed' {
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        try {
+            $ps = [powershell]::Create($runspace)
+            $null = $ps.AddScript("Import-Module '$ModulePath'; (Get-SwarmHost | Measure-Object).Count; Remove-Module SwarmPS; 'removed'")
+            $ps.Invoke() | Should -Be @(0, 'removed')
+            $ps.HadErrors | Should -BeFalse
+        }
+        finally {
+            $runspace.Dispose()
+        }
+    }
+}

@@ -24,7 +24,7 @@ if (-not (Test-Path $pester)) {
 Import-Module $pester -RequiredVersion $pesterVersion -Force
 
 $env:SWARMPS_TEST_MODULE = (Resolve-Path $ModulePath).Path
-$env:SWARMPS_TEST_LAB = $LabFile
+$env:SWARMPS_TEST_LAB = [System.IO.Path]::GetFullPath($LabFile)
 
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = Get-ChildItem (Join-Path $PSScriptRoot 'pester') -Filter "$Filter.Tests.ps1" | ForEach-Object FullName

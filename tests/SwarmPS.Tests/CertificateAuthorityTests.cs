@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 using SwarmPS.Engine.Tls;
 using Xunit;
 
@@ -90,6 +91,37 @@ namespace SwarmPS.Tests
             // The loaded key is the same key: what one instance issues, the other verifies.
             IssuedCertificate issued = second.IssueServerCertificate("node1", new[] { "node1" }, Array.Empty<IPAddress>());
             Assert.True(first.IsIssuedByThis(issued.CertificatePem));
+        }
+
+        [Fact]
+        public void LoadOrCreate_InParallel_AllGetTheSameCa()
+        {
+            var authorities = new CertificateAuthority[16];
+            var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+
+            // Dedicated threads released together, so the creators really race.
+            using var start = new Barrier(authorities.Length);
+            Thread[] threads = Enumerable.Range(0, authorities.Length).Select(index => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try
+                {
+                    authorities[index] = CertificateAuthority.LoadOrCreate(stateDirectory);
+                }
+                catch (Exception ex)
+                {
+                    failures.Add(ex);
+                }
+            })).ToArray();
+            Array.ForEach(threads, thread => thread.Start());
+            Array.ForEach(threads, thread => thread.Join());
+
+            Assert.Empty(failures);
+
+            Assert.Single(authorities.Select(authority => authority.CertificatePem).Distinct());
+            IssuedCertificate[] issued = authorities.AsParallel().Select(authority => authority.LoadOrIssueClientCertificate()).ToArray();
+            Assert.Single(issued.Select(certificate => certificate.Thumbprint).Distinct());
+            Assert.Empty(Directory.GetFiles(stateDirectory, "*.tmp-*"));
         }
 
         [Fact]

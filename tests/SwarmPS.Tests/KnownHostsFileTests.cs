@@ -468,7 +468,7 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
-        public void Add_ConcurrentWithAnotherHolderOfTheFile_WaitsForIt()
+        public async Task Add_ConcurrentWithAnotherHolderOfTheFile_WaitsForIt()
         {
             File.WriteAllText(knownHostsPath, string.Empty);
             var holder = new FileStream(knownHostsPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
@@ -479,7 +479,7 @@ namespace SwarmPS.Tests
             });
 
             new KnownHostsFile(knownHostsPath).Add(new[] { "node1" }, 22, Ed25519, SshTestKeys.Blob(SshTestKeys.Ed25519A), hashNames: false);
-            release.Wait();
+            await release;
 
             Assert.Equal("node1 ssh-ed25519 " + SshTestKeys.Ed25519A + "\n", File.ReadAllText(knownHostsPath));
         }

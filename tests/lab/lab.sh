@@ -37,6 +37,7 @@ export DOCKER_HOST=unix:///var/run/docker.sock
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 
 CLEANUP_DIRS=()
+# shellcheck disable=SC2317 # only called by the EXIT trap
 cleanup() {
 	local d
 	for d in "${CLEANUP_DIRS[@]}"; do safe_rm "$d"; done
@@ -220,7 +221,8 @@ start_engine() {
 		log "outer engine: starting dockerd (log $ENGINE_LOG)"
 		: >"$ENGINE_MARK"
 		# setsid: the engine must outlive this script and its terminal.
-		setsid dockerd --pidfile "$ENGINE_PID" >>"$ENGINE_LOG" 2>&1 </dev/null &
+		# 9>&-: the engine must not inherit (and hold forever) the lab lock.
+		setsid dockerd --pidfile "$ENGINE_PID" >>"$ENGINE_LOG" 2>&1 </dev/null 9>&- &
 		if wait_engine 90; then
 			log "outer engine: dockerd pid $(read_pid "$ENGINE_PID") answers"
 			return 0
@@ -240,7 +242,7 @@ start_engine() {
 stop_engine() {
 	local pid cpid i
 	if [[ ! -e $ENGINE_MARK ]]; then
-		[[ ${1-} == quiet ]] || log "outer engine: not started by lab.sh, left running"
+		if [[ ${1-} != quiet ]] && engine_ok; then log "outer engine: not started by lab.sh, left running"; fi
 		return 0
 	fi
 	pid=$(read_pid "$ENGINE_PID")
@@ -340,7 +342,25 @@ configure_rootfs() {
 		[Install]
 		WantedBy=multi-user.target ssh.service
 	EOF
-	systemctl --root="$root" --quiet enable swarmps-lab-hostkeys.service
+	# No resolver upstream of a node can answer (no outside network), and Docker's
+	# embedded DNS lets such queries time out (20 s per registry lookup in
+	# `docker service create`). A dead local resolver fails at once; node names
+	# come from --add-host entries in /etc/hosts instead.
+	cat >"$root/etc/systemd/system/swarmps-lab-dns.service" <<-'EOF'
+		[Unit]
+		Description=Lab DNS: fail lookups at once instead of timing out
+		DefaultDependencies=no
+		Before=sysinit.target containerd.service docker.service ssh.service
+
+		[Service]
+		Type=oneshot
+		ExecStart=/bin/sh -c 'echo "nameserver 127.0.0.1" >/etc/resolv.conf'
+		RemainAfterExit=yes
+
+		[Install]
+		WantedBy=sysinit.target
+	EOF
+	systemctl --root="$root" --quiet enable swarmps-lab-hostkeys.service swarmps-lab-dns.service
 	for u in "${mask[@]}"; do ln -sfn /dev/null "$root/etc/systemd/system/$u"; done
 
 	# The CoreOS-like login user: key or password, passwordless sudo, docker group.
@@ -414,6 +434,19 @@ ensure_node_image() {
 			-c "ENV SWARMPS_LAB_RECIPE=$(recipe_hash)" - "$NODE_IMAGE" >/dev/null
 	safe_rm "$tree"
 	log "node image: built in $((SECONDS - start)) s"
+}
+
+# A rebuilt node image leaves the old one dangling (~600 MB): drop it once no
+# node uses it any more.
+prune_old_node_images() {
+	local current id
+	current=$(docker image inspect -f '{{.Id}}' "$NODE_IMAGE" 2>/dev/null) || return 0
+	for id in $(docker images -q --no-trunc --filter dangling=true); do
+		[[ $id != "$current" ]] || continue
+		docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$id" 2>/dev/null |
+			grep -q '^SWARMPS_LAB_RECIPE=' || continue
+		if docker rmi "$id" >/dev/null 2>&1; then log "removed old node image ${id:7:12}"; fi
+	done
 }
 
 # A tiny image from Debian's static busybox, saved once for loading into nodes.
@@ -531,13 +564,16 @@ remove_nodes_from() {
 }
 
 node_create() {
-	local i=$1 name ctr
+	local i=$1 name ctr j
+	local hosts=()
 	name=$(node_name "$i") ctr=$(node_ctr "$i")
+	# Every possible node in /etc/hosts, so nodes added later resolve too.
+	for ((j = 1; j <= MAX_NODES; j++)); do hosts+=(--add-host "$(node_name "$j"):$(node_addr "$j")"); done
 	node_remove "$i"
 	docker volume create --label swarmps-lab=1 "$(node_vol "$i")" >/dev/null
 	# /var/lib/docker on a volume: overlay2 cannot sit on the container's own overlay.
 	docker run -d --name "$ctr" --hostname "$name" \
-		--network "$NETWORK" --ip "$(node_addr "$i")" --network-alias "$name" \
+		--network "$NETWORK" --ip "$(node_addr "$i")" --network-alias "$name" "${hosts[@]}" \
 		--label "$NODE_LABEL=$name" \
 		"${CAP_ARGS[@]}" \
 		--security-opt seccomp=unconfined --security-opt apparmor=unconfined \
@@ -735,6 +771,7 @@ cmd_up() {
 	remove_nodes_from "$((n + 1))"
 	for_each_node up "$n" || die "some nodes did not come up (see above)"
 	write_lab_json "$n"
+	prune_old_node_images
 	log "lab up: $n node(s) in $((SECONDS - start)) s; $LAB_JSON"
 }
 
@@ -747,6 +784,7 @@ cmd_reset() {
 	remove_nodes_from "$((n + 1))"
 	for_each_node reset "$n" || die "some nodes could not be reset (see above)"
 	write_lab_json "$n"
+	prune_old_node_images
 	log "lab reset: $n node(s) in $((SECONDS - start)) s"
 }
 
@@ -863,4 +901,5 @@ main() {
 	esac
 }
 
-main "$@"
+# On one line: bash must not read on after main, in case this file was replaced meanwhile.
+main "$@"; exit

@@ -92,7 +92,8 @@ namespace SwarmPS.Engine.Provisioning
                 mergedLabels.Set(label.Key, label.Value);
             }
 
-            if (mergedLabels.Count > 0 || result.ContainsKey(LabelsKey))
+            // With nothing to write, an existing "labels" (even [] or null) stays exactly as it was.
+            if (mergedLabels.Count > 0)
             {
                 var array = new JsonArray();
                 foreach (KeyValuePair<string, string> label in mergedLabels)
@@ -162,10 +163,17 @@ namespace SwarmPS.Engine.Provisioning
             JsonNode? node;
             try
             {
-                node = JsonNode.Parse(json);
+                // JsonDocument keeps duplicate keys, so they can be reported by name before JsonNode would fail on them.
+                using (JsonDocument document = JsonDocument.Parse(json))
+                {
+                    string? duplicate = FindDuplicateKey(document.RootElement, "$");
+                    if (duplicate is not null)
+                    {
+                        throw Invalid(path, $"'{path}' names {duplicate} twice, so it is unclear which value applies. Keep one", null, dockerRejectsToo: false);
+                    }
+                }
 
-                // Materialise the whole tree now, so a duplicate key fails here instead of at Render.
-                node = node?.DeepClone();
+                node = JsonNode.Parse(json);
             }
             catch (JsonException ex)
             {
@@ -181,18 +189,14 @@ namespace SwarmPS.Engine.Provisioning
                     reason = reason.Substring(0, cut);
                 }
 
+                // The reader's advice to change its options does not apply to someone editing the file.
+                reason = reason.Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal)
+                    .Replace(" which is not supported in this mode", string.Empty, StringComparison.Ordinal)
+                    .TrimEnd(' ', '.');
                 string where = ex.LineNumber is long line && ex.BytePositionInLine is long position
                     ? string.Format(CultureInfo.InvariantCulture, " at line {0}, position {1}", line + 1, position + 1)
                     : string.Empty;
-                throw Invalid(path, $"'{path}' is not valid JSON{where}: {reason.TrimEnd()}", ex);
-            }
-            catch (ArgumentException ex)
-            {
-                throw Invalid(path, $"'{path}' names the same key twice ({ex.Message})", ex);
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw Invalid(path, $"'{path}' cannot be read as JSON ({ex.Message})", ex);
+                throw Invalid(path, $"'{path}' is not valid JSON{where}: {reason}", ex);
             }
 
             if (node is not JsonObject result)
@@ -202,6 +206,41 @@ namespace SwarmPS.Engine.Provisioning
             }
 
             return result;
+        }
+
+        private static string? FindDuplicateKey(JsonElement element, string location)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    if (!seen.Add(property.Name))
+                    {
+                        return location == "$" ? $"the key \"{property.Name}\"" : $"the key \"{property.Name}\" in {location}";
+                    }
+
+                    string? nested = FindDuplicateKey(property.Value, location == "$" ? $"\"{property.Name}\"" : $"{location}.\"{property.Name}\"");
+                    if (nested is not null)
+                    {
+                        return nested;
+                    }
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                int index = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    string? nested = FindDuplicateKey(item, $"{location}[{index++}]");
+                    if (nested is not null)
+                    {
+                        return nested;
+                    }
+                }
+            }
+
+            return null;
         }
 
         private static LabelSet ReadLabels(JsonObject root, string path)
@@ -225,7 +264,7 @@ namespace SwarmPS.Engine.Provisioning
                 if (text is null || separator <= 0)
                 {
                     string shown = item?.ToJsonString() ?? "null";
-                    throw Invalid(path, $"In '{path}', label {index + 1} ({EngineLabels.Display(shown)}) is not a \"key=value\" string such as \"storage=ssd\"", null);
+                    throw Invalid(path, $"In '{path}', \"labels\" entry {index + 1} ({EngineLabels.Display(shown)}) is not a \"key=value\" string such as \"storage=ssd\"", null);
                 }
 
                 string key = text.Substring(0, separator);
@@ -234,7 +273,7 @@ namespace SwarmPS.Engine.Provisioning
                 // Docker itself refuses a key with two different values.
                 if (result.TryGetValue(key, out string? earlier) && earlier != labelValue)
                 {
-                    throw Invalid(path, $"In '{path}', label '{EngineLabels.Display(key)}' appears twice with different values ('{EngineLabels.Display(earlier)}' and '{EngineLabels.Display(labelValue)}'); keep one", null);
+                    throw Invalid(path, $"In '{path}', \"labels\" has '{EngineLabels.Display(key)}' twice with different values ('{EngineLabels.Display(earlier)}' and '{EngineLabels.Display(labelValue)}'); keep one", null);
                 }
 
                 result.Set(key, labelValue);
@@ -281,14 +320,12 @@ namespace SwarmPS.Engine.Provisioning
             return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
         }
 
-        private static SwarmException Invalid(string path, string reason, Exception? inner)
+        private static SwarmException Invalid(string path, string reason, Exception? inner, bool dockerRejectsToo = true)
         {
-            return new SwarmException(
-                "DaemonJsonInvalid",
-                SwarmErrorKind.InvalidData,
-                reason + ". Docker cannot start with it either: fix the file or remove it, then try again.",
-                path,
-                inner);
+            string advice = dockerRejectsToo
+                ? ". Docker cannot start with it either: fix the file or remove it, then try again."
+                : ". Fix the file or remove it, then try again.";
+            return new SwarmException("DaemonJsonInvalid", SwarmErrorKind.InvalidData, reason + advice, path, inner);
         }
     }
 }

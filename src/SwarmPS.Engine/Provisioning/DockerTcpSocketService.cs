@@ -188,10 +188,8 @@ namespace SwarmPS.Engine.Provisioning
         public static async Task<bool> DisableAsync(HostSession session, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string host = session.Name;
-            reporter.Progress("Looking for the original configuration", 10);
-            if (!await RemoteFiles.ExistsAsync(session, RemotePaths.OriginalBackup, cancellationToken).ConfigureAwait(false))
+            if (!await WasChangedAsync(session, reporter, cancellationToken).ConfigureAwait(false))
             {
-                reporter.Verbose($"SwarmPS has not changed {host} (no {RemotePaths.OriginalBackup}): nothing to undo.");
                 return false;
             }
 
@@ -210,6 +208,19 @@ namespace SwarmPS.Engine.Provisioning
                 "EngineRestartFailed", "Restarting the Docker engine with its original configuration", cancellationToken).ConfigureAwait(false);
             reporter.Verbose("The original configuration is back and the engine answers on its local socket.");
             return true;
+        }
+
+        /// <summary>True when SwarmPS changed the host and kept its original configuration to restore.</summary>
+        public static async Task<bool> WasChangedAsync(HostSession session, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            reporter.Progress("Looking for the original configuration", 10);
+            bool changed = await RemoteFiles.ExistsAsync(session, RemotePaths.OriginalBackup, cancellationToken).ConfigureAwait(false);
+            if (!changed)
+            {
+                reporter.Verbose($"SwarmPS has not changed {session.Name} (no {RemotePaths.OriginalBackup}): nothing to undo.");
+            }
+
+            return changed;
         }
 
         /// <summary>Opens a client to a host whose engine is already as asked.</summary>

@@ -79,6 +79,9 @@ namespace SwarmPS.Engine.Ssh
         private static readonly ConcurrentDictionary<string, object> WriteLocks =
             new ConcurrentDictionary<string, object>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
+        // Characters with a meaning in the host field; a name holding one could not be written or looked up literally.
+        private static readonly char[] PatternCharacters = { ',', '*', '?', '!', '|', '#', '[', ']' };
+
         private static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
         /// <summary>Uses the known_hosts file at <paramref name="path"/>; the file need not exist yet.</summary>
@@ -408,7 +411,7 @@ namespace SwarmPS.Engine.Ssh
 
                 // OpenSSH lowercases the host before looking up or hashing it.
                 name = name.ToLowerInvariant();
-                if (name.Length == 0 || !IsPrintableToken(name) || name.IndexOfAny(new[] { ',', '*', '?', '!', '|', '#', '[', ']' }) >= 0 || name[0] == '@')
+                if (name.Length == 0 || !IsPrintableToken(name) || name.IndexOfAny(PatternCharacters) >= 0 || name[0] == '@')
                 {
                     throw new ArgumentException($"'{raw}' is not a host name or address that can be looked up in known_hosts.", nameof(hostNames));
                 }

@@ -88,6 +88,9 @@ namespace SwarmPS.Engine.Tls
         private readonly X509Certificate2 caCertificate;
         private readonly ECDsa caKey;
 
+        // ECDsa instances are not documented as thread-safe; engines may be provisioned in parallel with one CA.
+        private readonly object caKeyLock = new object();
+
         private CertificateAuthority(string directoryPath, X509Certificate2 caCertificate, ECDsa caKey)
         {
             DirectoryPath = directoryPath;
@@ -312,8 +315,15 @@ namespace SwarmPS.Engine.Tls
                     _ => null,
                 };
 
-                return hash is not null
-                    && caKey.VerifyData(toBeSigned.Span, signature, hash.Value, DSASignatureFormat.Rfc3279DerSequence);
+                if (hash is null)
+                {
+                    return false;
+                }
+
+                lock (caKeyLock)
+                {
+                    return caKey.VerifyData(toBeSigned.Span, signature, hash.Value, DSASignatureFormat.Rfc3279DerSequence);
+                }
             }
             catch (Exception ex) when (ex is CryptographicException or AsnContentException or ArgumentException or FormatException)
             {
@@ -407,8 +417,14 @@ namespace SwarmPS.Engine.Tls
             }
 
             X509SignatureGenerator signer = X509SignatureGenerator.CreateForECDsa(caKey);
-            using X509Certificate2 certificate = request.Create(caCertificate.SubjectName, signer, notBefore, notAfter, NewSerialNumber());
-            return new IssuedCertificate(certificate.ExportCertificatePem() + "\n", leafKey.ExportPkcs8PrivateKeyPem() + "\n");
+            string certificatePem;
+            lock (caKeyLock)
+            {
+                using X509Certificate2 certificate = request.Create(caCertificate.SubjectName, signer, notBefore, notAfter, NewSerialNumber());
+                certificatePem = certificate.ExportCertificatePem() + "\n";
+            }
+
+            return new IssuedCertificate(certificatePem, leafKey.ExportPkcs8PrivateKeyPem() + "\n");
         }
 
         private static CertificateAuthority Create(string directory, string certificatePath, string keyPath)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using SwarmPS.Engine.Provisioning;
 using SwarmPS.Engine.Ssh;
@@ -69,34 +70,50 @@ namespace SwarmPS.Commands
 
         protected override void EndProcessing()
         {
-            var approved = new List<SshTarget>();
-            foreach (SshTarget target in targets)
-            {
-                if (ShouldProcess(target.HostName, "Restore the Docker configuration from before Enable-DockerTcpSocket, remove the TCP socket and restart the Docker engine"))
-                {
-                    approved.Add(target);
-                }
-            }
-
             HostConnector connector = CreateConnector();
             bool acceptNew = AcceptNewHostKey.IsPresent;
+
+            // 1. Find the hosts SwarmPS changed; the others have nothing to undo.
+            var changed = new List<HostSession>();
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
-                approved,
+                targets,
                 target => target.HostName,
-                "Restoring the Docker configuration",
+                "Checking hosts",
                 ThrottleLimit,
                 async (target, reporter, token) =>
                 {
                     HostSession session = await SessionForAsync(target, connector, acceptNew, reporter, token).ConfigureAwait(false);
-                    bool changed = await DockerTcpSocketService.DisableAsync(session, Force.IsPresent, reporter, token).ConfigureAwait(false);
-                    if (changed)
+                    if (await DockerTcpSocketService.WasChangedAsync(session, reporter, token).ConfigureAwait(false))
                     {
-                        // The TCP endpoint is gone: its client is of no use any more.
-                        Sessions.RemoveEngine(session.Name);
+                        lock (changed)
+                        {
+                            changed.Add(session);
+                        }
                     }
 
                     return PassThru.IsPresent ? session.ToSwarmHost() : null;
+                },
+                StopToken));
+
+            // 2. Ask on the pipeline thread; 3. restore the approved hosts in parallel.
+            var approved = changed
+                .OrderBy(session => session.Name, StringComparer.OrdinalIgnoreCase)
+                .Where(session => ShouldProcess(session.Name, "Restore the Docker configuration from before Enable-DockerTcpSocket, remove the TCP socket and restart the Docker engine"))
+                .ToList();
+            RunAsync(channel => HostFanOut.RunAsync(
+                channel,
+                approved,
+                session => session.Name,
+                "Restoring the Docker configuration",
+                ThrottleLimit,
+                async (session, reporter, token) =>
+                {
+                    await DockerTcpSocketService.DisableAsync(session, Force.IsPresent, reporter, token).ConfigureAwait(false);
+
+                    // The TCP endpoint is gone: its client is of no use any more.
+                    Sessions.RemoveEngine(session.Name);
+                    return null;
                 },
                 StopToken));
         }

@@ -1,0 +1,268 @@
+# Host provisioning against the lab: SSH sessions, host-key trust, Enable/Disable-DockerTcpSocket.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:Lab = Get-Lab
+    $script:Node1, $script:Node2, $script:Node3 = $Lab.nodes
+    $script:Scratch = Initialize-TestState
+    Reset-Lab
+    Import-Module $env:SWARMPS_TEST_MODULE -Force
+    $script:Key = $Lab.keyPath
+    $script:Password = ConvertTo-SecureString $Lab.password -AsPlainText -Force
+    $script:PasswordCredential = [pscredential]::new($Lab.user, $Password)
+
+    function script:Get-NodeFacts([object] $Node) {
+        Invoke-LabSsh -Node $Node -Command "sudo -n docker info --format '{{json .Labels}}'; systemctl show -p ActiveEnterTimestampMonotonic --value docker.service; sudo -n ss -ltnH | awk '{print `$4}' | grep -oE ':(2375|2376)$' | sort -u | tr '\n' ' '; echo"
+    }
+
+    function script:Invoke-DockerCli([object] $Node, [string[]] $Arguments) {
+        $tls = Join-Path $env:SWARMPS_STATE_DIR 'tls'
+        & docker --tlsverify --tlscacert "$tls/ca.pem" --tlscert "$tls/client-cert.pem" --tlskey "$tls/client-key.pem" `
+            -H "tcp://$($Node.address):2376" @Arguments 2>&1
+    }
+}
+
+AfterAll {
+    Get-SwarmHost | Disconnect-SwarmHost -Confirm:$false
+    Remove-Module SwarmPS -ErrorAction Ignore
+    Reset-Lab
+    Remove-Item -Recurse -Force $Scratch -ErrorAction Ignore
+}
+
+Describe 'Connect-SwarmHost' {
+    It 'refuses an unknown host key without -AcceptNewHostKey and records nothing' {
+        { Connect-SwarmHost -HostName $Node1.address -UserName core -KeyFile $Key -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostKeyUnknown,SwarmPS.Commands.ConnectSwarmHostCommand'
+        Test-Path $env:SWARMPS_KNOWN_HOSTS | Should -BeFalse
+    }
+
+    It 'connects to several hosts in parallel, recording their keys as ssh-keygen shows them' {
+        $hosts = $Node1.address, $Node2.address | Connect-SwarmHost -UserName core -KeyFile $Key -AcceptNewHostKey
+        $hosts | Should -HaveCount 2
+        $hosts | ForEach-Object { $_ | Should -BeOfType ([SwarmPS.SwarmHost]) }
+        $first = $hosts | Where-Object Name -eq $Node1.address
+        $first.Connected | Should -BeTrue
+        $first.UserName | Should -Be 'core'
+        $expected = (& ssh-keygen -l -E sha256 -F $Node1.address -f $env:SWARMPS_KNOWN_HOSTS | Select-Object -Last 1) -split ' ' | Select-Object -Index 2
+        $first.HostKeyFingerprint | Should -Be $expected
+        $first.HostKeyFingerprint | Should -Match '^SHA256:[A-Za-z0-9+/]{43}$'
+    }
+
+    It 'finds open sessions again by name and by object' {
+        (Get-SwarmHost -Name $Node1.address).Address | Should -Be $Node1.address
+        (Get-SwarmHost -Name '10.213.7.10*').Count | Should -BeGreaterOrEqual 2
+        { Get-SwarmHost -Name 'not-connected' -ErrorAction Stop } | Should -Throw -ErrorId 'HostNotConnected,SwarmPS.Commands.GetSwarmHostCommand'
+    }
+
+    It 'connects with the password from -Credential' {
+        $h = Connect-SwarmHost -HostName $Node3.address -Credential $PasswordCredential -AcceptNewHostKey
+        $h.Connected | Should -BeTrue
+        $h.UserName | Should -Be 'core'
+    }
+
+    It 'refuses a changed host key with both fingerprints, and runs nothing' {
+        $other = Join-Path $Scratch 'forged_known_hosts'
+        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $Scratch 'forged') | Out-Null
+        $forged = (Get-Content (Join-Path $Scratch 'forged.pub')) -split ' '
+        Set-Content $other "$($Node2.address) $($forged[0]) $($forged[1])"
+        $realFingerprint = (Get-SwarmHost -Name $Node2.address).HostKeyFingerprint
+        Disconnect-SwarmHost -Name $Node2.address -Confirm:$false
+        Connect-SwarmHost -HostName $Node2.address -UserName core -KeyFile $Key -KnownHostsFile $other -AcceptNewHostKey -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'HostKeyMismatch,SwarmPS.Commands.ConnectSwarmHostCommand'
+        $failures[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $failures[0].TargetObject | Should -Be $Node2.address
+        $forgedFingerprint = ((& ssh-keygen -l -E sha256 -f (Join-Path $Scratch 'forged.pub')) -split ' ')[1]
+        $failures[0].Exception.Message | Should -BeLike "*$forgedFingerprint*"
+        $failures[0].Exception.Message | Should -BeLike "*$realFingerprint*"
+        Get-SwarmHost | Where-Object Name -eq $Node2.address | Should -BeNullOrEmpty
+        (Connect-SwarmHost -HostName $Node2.address -UserName core -KeyFile $Key).Connected | Should -BeTrue
+        (Get-Content $other) | Should -HaveCount 1
+    }
+
+    It 'reports a wrong password as AuthenticationFailed' {
+        $wrong = [pscredential]::new('core', (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        Disconnect-SwarmHost -Name $Node3.address -Confirm:$false
+        { Connect-SwarmHost -HostName $Node3.address -Port 22 -Credential $wrong -KnownHostsFile (Join-Path $Scratch 'kh-auth') -AcceptNewHostKey -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuthenticationFailed,SwarmPS.Commands.ConnectSwarmHostCommand'
+    }
+
+    It 'reports an unreachable host and still connects the others' {
+        $results = Connect-SwarmHost -HostName '127.0.0.1', $Node1.address -Port 22 -UserName core -KeyFile $Key -ErrorVariable failures -ErrorAction SilentlyContinue
+        ($results | Where-Object Name -eq $Node1.address).Connected | Should -BeTrue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Host*,SwarmPS.Commands.ConnectSwarmHostCommand'
+        $failures[0].TargetObject | Should -Be '127.0.0.1'
+    }
+
+    It 'rejects a port out of range before connecting' {
+        { Connect-SwarmHost -HostName $Node1.address -Port 70000 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SwarmPS.Commands.ConnectSwarmHostCommand'
+    }
+}
+
+Describe 'Enable-DockerTcpSocket with mutual TLS (the default)' {
+    BeforeAll {
+        $script:Before = @{ 1 = Get-NodeFacts $Node1; 2 = Get-NodeFacts $Node2 }
+        $script:Output = @(
+            [pscustomobject]@{ HostName = $Node1.address; Label = 'storage=ssd' }
+            [pscustomobject]@{ HostName = $Node2.address; Label = 'storage=disk' }
+        ) | Enable-DockerTcpSocket -Confirm:$false -Verbose -Debug *>&1
+        $script:Engines = $Output | Where-Object { $_ -is [SwarmPS.DockerHost] }
+    }
+
+    It 'returns a DockerHost per host, changed, on TLS port 2376 with its labels' {
+        $Engines | Should -HaveCount 2
+        $ssd = $Engines | Where-Object Name -eq $Node1.address
+        $ssd.Endpoint | Should -Be "tcp://$($Node1.address):2376"
+        $ssd.Tls | Should -BeTrue
+        $ssd.Changed | Should -BeTrue
+        $ssd.Labels.storage | Should -Be 'ssd'
+        ($Engines | Where-Object Name -eq $Node2.address).Labels.storage | Should -Be 'disk'
+        $ssd.ApiVersion | Should -Match '^1\.\d+$'
+    }
+
+    It 'lets the real docker CLI with the client certificate see each engine''s labels' {
+        Invoke-DockerCli $Node1 @('info', '--format', '{{json .Labels}}') | Should -Be '["storage=ssd"]'
+        Invoke-DockerCli $Node2 @('info', '--format', '{{json .Labels}}') | Should -Be '["storage=disk"]'
+    }
+
+    It 'refuses a client without a certificate' {
+        & curl -s -k --max-time 10 "https://$($Node1.address):2376/version" | Out-Null
+        $LASTEXITCODE | Should -Not -Be 0
+    }
+
+    It 'leaves nothing listening on 2375 and the local unix socket working' {
+        (Get-NodeFacts $Node1)[2] | Should -Be ':2376 '
+        Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker version --format "{{.Server.Version}}"' | Should -Match '^\d+\.'
+    }
+
+    It 'keeps private keys readable by the user only' {
+        if (-not $IsWindows) {
+            (Get-Item (Join-Path $env:SWARMPS_STATE_DIR 'tls/ca-key.pem')).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+            (Get-Item (Join-Path $env:SWARMPS_STATE_DIR 'tls/client-key.pem')).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+        }
+        Invoke-LabSsh -Node $Node1 -Command 'sudo -n stat -c %a /etc/docker/swarmps/server-key.pem' | Should -Be '600'
+    }
+
+    It 'changes nothing on a second run: Changed is False and the engine was not restarted' {
+        $startedBefore = (Get-NodeFacts $Node1)[1]
+        $again = Enable-DockerTcpSocket -HostName $Node1.address -Label @{ storage = 'ssd' } -Confirm:$false
+        $again.Changed | Should -BeFalse
+        (Get-NodeFacts $Node1)[1] | Should -Be $startedBefore
+    }
+
+    It 'says what it would change with -WhatIf, and changes nothing' {
+        $startedBefore = (Get-NodeFacts $Node1)[1]
+        # What-if text goes to the host, so read it from a child pwsh's console.
+        $script = "`$env:SWARMPS_STATE_DIR='$env:SWARMPS_STATE_DIR'; `$env:SWARMPS_KNOWN_HOSTS='$env:SWARMPS_KNOWN_HOSTS'; Import-Module '$env:SWARMPS_TEST_MODULE'; Enable-DockerTcpSocket -HostName $($Node1.address) -UserName core -KeyFile '$Key' -Label 'zone=a' -WhatIf"
+        $said = & dotnet pwsh -NoProfile -NonInteractive -Command $script
+        ($said -join ' ') | Should -BeLike "*What if*zone=a*restart the Docker engine*$($Node1.address)*"
+        (Get-NodeFacts $Node1)[1] | Should -Be $startedBefore
+        Invoke-DockerCli $Node1 @('info', '--format', '{{json .Labels}}') | Should -Be '["storage=ssd"]'
+    }
+
+    It 'finds the engine again with Get-DockerHost, by name and by object' {
+        $info = Get-DockerHost -HostName $Node1.address
+        $info.Labels.storage | Should -Be 'ssd'
+        $info.OperatingSystem | Should -Match 'Debian'
+        $info.CPUs | Should -BeGreaterThan 0
+        $info.StorageDriver | Should -Not -BeNullOrEmpty
+        $info.SwarmState | Should -Be 'inactive'
+        (Get-SwarmHost -Name $Node2.address | Get-DockerHost).Labels.storage | Should -Be 'disk'
+    }
+
+    It 'puts no secret in any stream, even with -Verbose and -Debug' {
+        $text = ($Output | ForEach-Object { "$_" }) -join "`n"
+        $text | Should -Not -BeLike '*PRIVATE KEY*'
+        $text | Should -Not -BeLike "*$($Lab.password)*"
+        ($Output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Enable-DockerTcpSocket refusals: nothing changes' {
+    It 'refuses to restart an engine with running containers without -Force' {
+        Invoke-LabSsh -Node $Node1 -Command "sudo -n docker run -d --name keepalive $($Lab.image) sleep 600" | Out-Null
+        $startedBefore = (Get-NodeFacts $Node1)[1]
+        { Enable-DockerTcpSocket -HostName $Node1.address -Label 'zone=a' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ContainersRunning,SwarmPS.Commands.EnableDockerTcpSocketCommand'
+        Invoke-LabSsh -Node $Node1 -Command "sudo -n docker inspect -f '{{.State.Running}}' keepalive" | Should -Be 'true'
+        (Get-NodeFacts $Node1)[1] | Should -Be $startedBefore
+        Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker rm -f keepalive' | Out-Null
+    }
+
+    It 'explains a broken daemon.json before changing anything' {
+        Invoke-LabSsh -Node $Node3 -Command "echo '{ broken' | sudo -n tee /etc/docker/daemon.json >/dev/null" | Out-Null
+        { Enable-DockerTcpSocket -HostName $Node3.address -Credential $PasswordCredential -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DaemonJsonInvalid,SwarmPS.Commands.EnableDockerTcpSocketCommand'
+        Invoke-LabSsh -Node $Node3 -Command 'sudo -n cat /etc/docker/daemon.json' | Should -Be '{ broken'
+        Invoke-LabSsh -Node $Node3 -Command 'test -e /etc/systemd/system/docker-tcp.socket && echo yes || echo no' | Should -Be 'no'
+    }
+
+    It 'explains a hosts entry that clashes with systemd''s -H fd://' {
+        Invoke-LabSsh -Node $Node3 -Command "echo '{`"hosts`": [`"tcp://0.0.0.0:2375`"]}' | sudo -n tee /etc/docker/daemon.json >/dev/null" | Out-Null
+        $failure = $null
+        try { Enable-DockerTcpSocket -HostName $Node3.address -Credential $PasswordCredential -Confirm:$false -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'DaemonJsonHostsConflict,SwarmPS.Commands.EnableDockerTcpSocketCommand'
+        $failure.Exception.Message | Should -BeLike '*fd://*'
+        Invoke-LabSsh -Node $Node3 -Command 'sudo -n rm -f /etc/docker/daemon.json' | Out-Null
+    }
+
+    It 'rejects a label that is not key=value, before touching any host' {
+        { Enable-DockerTcpSocket -HostName $Node3.address -Label 'storage' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LabelInvalid,SwarmPS.Commands.EnableDockerTcpSocketCommand'
+    }
+}
+
+Describe 'Enable-DockerTcpSocket -Insecure' {
+    It 'gives the seed''s plain TCP on 2375, merges existing settings, and warns what it exposes' {
+        Invoke-LabSsh -Node $Node3 -Command "echo '{`"log-level`": `"warn`", `"labels`": [`"rack=r1`"]}' | sudo -n tee /etc/docker/daemon.json >/dev/null" | Out-Null
+        $result = Enable-DockerTcpSocket -HostName $Node3.address -Credential $PasswordCredential -Label 'storage=disk' -Insecure -Confirm:$false -WarningVariable warnings
+        $result.Endpoint | Should -Be "tcp://$($Node3.address):2375"
+        $result.Tls | Should -BeFalse
+        $result.Labels.storage | Should -Be 'disk'
+        $result.Labels.rack | Should -Be 'r1'
+        ($warnings -join ' ') | Should -BeLike '*WITHOUT authentication*2375*'
+        (& curl -s --max-time 10 "http://$($Node3.address):2375/info" | ConvertFrom-Json).Labels | Should -Be @('rack=r1', 'storage=disk')
+        (Invoke-LabSsh -Node $Node3 -Command 'sudo -n cat /etc/docker/daemon.json' | ConvertFrom-Json).'log-level' | Should -Be 'warn'
+    }
+}
+
+Describe 'Disable-DockerTcpSocket' {
+    It 'returns a host to bare: no listener, original files back' {
+        Disable-DockerTcpSocket -HostName $Node2.address -Confirm:$false
+        (Get-NodeFacts $Node2)[0] | Should -Be '[]'
+        (Get-NodeFacts $Node2)[2] | Should -Be ''
+        Invoke-LabSsh -Node $Node2 -Command 'ls /etc/systemd/system/docker-tcp.socket /etc/docker/daemon.json /var/lib/swarmps 2>/dev/null | wc -l' | Should -Be '0'
+    }
+
+    It 'restores a daemon.json that existed before' {
+        Disable-DockerTcpSocket -HostName $Node3.address -Credential $PasswordCredential -Confirm:$false
+        $restored = Invoke-LabSsh -Node $Node3 -Command 'sudo -n cat /etc/docker/daemon.json' | ConvertFrom-Json
+        $restored.labels | Should -Be @('rack=r1')
+        (Get-NodeFacts $Node3)[2] | Should -Be ''
+    }
+
+    It 'changes nothing on a host SwarmPS never changed' {
+        $said = Disable-DockerTcpSocket -HostName $Node2.address -Verbose 4>&1 | Out-String
+        $said | Should -BeLike '*nothing to undo*'
+    }
+}
+
+Describe 'Isolation from another SSH library version in the same process' {
+    It 'still connects with BouncyCastle 2.4.0 loaded first, as Posh-SSH would' {
+        $cache = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+        $bouncy = Join-Path $cache 'bouncycastle.cryptography/2.4.0/lib/net6.0/BouncyCastle.Cryptography.dll'
+        Test-Path $bouncy | Should -BeTrue
+        $script = @"
+Add-Type -Path '$bouncy'
+Import-Module '$env:SWARMPS_TEST_MODULE'
+`$h = Connect-SwarmHost -HostName $($Node1.address) -UserName core -KeyFile '$Key' -AcceptNewHostKey -ErrorAction Stop
+`$loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'BouncyCastle.Cryptography' } | ForEach-Object { `$_.GetName().Version.ToString() }
+"`$(`$h.Connected);`$((`$loaded | Sort-Object) -join ',')"
+"@
+        $out = & dotnet pwsh -NoProfile -NonInteractive -Command $script
+        $LASTEXITCODE | Should -Be 0
+        $connected, $versions = ($out | Select-Object -Last 1) -split ';'
+        $connected | Should -Be 'True'
+        ($versions -split ',').Count | Should -Be 2 -Because 'the default context keeps 2.4.0 and SwarmPS loads its own'
+    }
+}

@@ -214,7 +214,7 @@ cleanup_stale_engine_state() {
 }
 
 start_engine() {
-	local attempt
+	local attempt launched
 	need dockerd docker.io containerd containerd runc runc iptables iptables
 	for attempt in 1 2; do
 		cleanup_stale_engine_state
@@ -223,11 +223,17 @@ start_engine() {
 		# setsid: the engine must outlive this script and its terminal.
 		# 9>&-: the engine must not inherit (and hold forever) the lab lock.
 		setsid dockerd --pidfile "$ENGINE_PID" >>"$ENGINE_LOG" 2>&1 </dev/null 9>&- &
+		launched=$!
 		if wait_engine 90; then
 			log "outer engine: dockerd pid $(read_pid "$ENGINE_PID") answers"
 			return 0
 		fi
 		stop_engine quiet
+		# It may have hung before writing its pid file: end the one we launched.
+		if host_proc_is "$launched" dockerd; then
+			kill -KILL "$launched" 2>/dev/null || true
+			sleep 1
+		fi
 		if ((attempt == 1)) && ip link show docker0 >/dev/null 2>&1; then
 			# A docker0 left with an address dockerd dislikes blocks start-up; it re-creates it.
 			log "dockerd did not come up; retrying without the leftover docker0 bridge"
@@ -390,7 +396,7 @@ recipe_hash() {
 
 node_image_current() {
 	docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$NODE_IMAGE" 2>/dev/null |
-		grep -qx "SWARMPS_LAB_RECIPE=$(recipe_hash)"
+		grep -x "SWARMPS_LAB_RECIPE=$(recipe_hash)" >/dev/null # not -q: no SIGPIPE under pipefail
 }
 
 ensure_node_image() {
@@ -444,7 +450,7 @@ prune_old_node_images() {
 	for id in $(docker images -q --no-trunc --filter dangling=true); do
 		[[ $id != "$current" ]] || continue
 		docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$id" 2>/dev/null |
-			grep -q '^SWARMPS_LAB_RECIPE=' || continue
+			grep '^SWARMPS_LAB_RECIPE=' >/dev/null || continue
 		if docker rmi "$id" >/dev/null 2>&1; then log "removed old node image ${id:7:12}"; fi
 	done
 }

@@ -124,9 +124,11 @@ function Invoke-Test {
         Invoke-Lab Up
         Write-Host 'Running Pester tests against out/SwarmPS in a child pwsh'
         $summary = Join-Path $results 'pester.json'
+        # The filter travels in the environment: pwsh would glob-expand a bare '*' argument.
+        $env:SWARMPS_TEST_FILTER = $PesterFilter
         & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterTests.ps1') `
             -ModulePath (Join-Path $ModuleOut 'SwarmPS.psd1') -LabFile (Join-Path $LabDir 'lab.json') `
-            -Filter $PesterFilter -SummaryPath $summary -ResultPath (Join-Path $results 'pester.xml')
+            -SummaryPath $summary -ResultPath (Join-Path $results 'pester.xml')
         if (Test-Path $summary) {
             $pester = Get-Content -Raw $summary | ConvertFrom-Json
         } else {

@@ -7,7 +7,7 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $LabFile,
-    [string] $Filter = '*',
+    [string] $Filter = $(if ($env:SWARMPS_TEST_FILTER) { $env:SWARMPS_TEST_FILTER } else { '*' }),
     [string] $SummaryPath,
     [string] $ResultPath
 )

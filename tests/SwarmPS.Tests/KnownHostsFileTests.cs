@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using SwarmPS.Engine.Ssh;
 using Xunit;
@@ -468,18 +469,20 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
-        public async Task Add_ConcurrentWithAnotherHolderOfTheFile_WaitsForIt()
+        public void Add_ConcurrentWithAnotherHolderOfTheFile_WaitsForIt()
         {
             File.WriteAllText(knownHostsPath, string.Empty);
             var holder = new FileStream(knownHostsPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            Task release = Task.Run(async () =>
+            // A dedicated thread, so a busy thread pool cannot delay the release past the retry budget.
+            var release = new Thread(() =>
             {
-                await Task.Delay(200);
+                Thread.Sleep(100);
                 holder.Dispose();
             });
+            release.Start();
 
             new KnownHostsFile(knownHostsPath).Add(new[] { "node1" }, 22, Ed25519, SshTestKeys.Blob(SshTestKeys.Ed25519A), hashNames: false);
-            await release;
+            release.Join();
 
             Assert.Equal("node1 ssh-ed25519 " + SshTestKeys.Ed25519A + "\n", File.ReadAllText(knownHostsPath));
         }

@@ -63,7 +63,8 @@ Describe 'The lab as a whole' {
     }
 
     It 'gives every node its own address on the lab subnet' {
-        $addresses = $Lab.nodes.address
+        # Not $Lab.nodes.address: arrays have an Address() method that member enumeration would find.
+        $addresses = $Lab.nodes | ForEach-Object address
         ($addresses | Sort-Object -Unique).Count | Should -Be $Lab.nodes.Count
         $addresses | ForEach-Object { $_ | Should -Match '^10\.213\.7\.\d+$' }
     }

@@ -25,6 +25,7 @@ function Get-LabSshArguments {
         '-o', "UserKnownHostsFile=$(Join-Path (Split-Path $env:SWARMPS_TEST_LAB) 'known_hosts')",
         '-o', 'StrictHostKeyChecking=accept-new',
         '-o', 'BatchMode=yes',
+        '-o', 'LogLevel=ERROR',
         '-o', 'ConnectTimeout=10',
         '-p', "$($Node.sshPort)",
         "$($Node.user)@$($Node.address)"

@@ -16,7 +16,16 @@
         'Disconnect-SwarmHost'
         'Enable-DockerTcpSocket'
         'Get-DockerHost'
+        'Get-SwarmCluster'
         'Get-SwarmHost'
+        'Get-SwarmJoinToken'
+        'Get-SwarmNode'
+        'Join-SwarmNode'
+        'New-SwarmCluster'
+        'Remove-SwarmCluster'
+        'Remove-SwarmNode'
+        'Set-SwarmNode'
+        'Start-SwarmManager'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

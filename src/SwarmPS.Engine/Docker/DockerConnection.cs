@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
@@ -25,9 +26,12 @@ namespace SwarmPS.Engine.Docker
         private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
         private readonly DockerClient client;
+        private readonly TlsIdentity? identity;
 
-        private DockerConnection(string name, string address, int port, bool tls, DockerClient client, string apiVersion, string engineVersion)
+        private DockerConnection(string name, string address, int port, TlsIdentity? identity, DockerClient client, string apiVersion, string engineVersion)
         {
+            bool tls = identity != null;
+            this.identity = identity;
             Name = name;
             Address = address;
             Port = port;
@@ -67,7 +71,7 @@ namespace SwarmPS.Engine.Docker
             Version engineApi = Version.TryParse(version.APIVersion, out Version? parsed) ? parsed : new Version(1, 41);
             Version pinned = engineApi < LibraryApiVersion ? engineApi : LibraryApiVersion;
             DockerClient client = Build(endpoint, tls, pinned);
-            return new DockerConnection(name, address, port, tls != null, client, $"{pinned.Major}.{pinned.Minor}", version.Version);
+            return new DockerConnection(name, address, port, tls, client, $"{pinned.Major}.{pinned.Minor}", version.Version);
         }
 
         public async Task<DockerHost> DescribeAsync(bool changed, CancellationToken cancellationToken)
@@ -80,6 +84,45 @@ namespace SwarmPS.Engine.Docker
         {
             SystemInfoResponse info = await CallAsync(Name, new Uri(Endpoint), () => client.System.GetSystemInfoAsync(cancellationToken)).ConfigureAwait(false);
             return EngineLabelsOf(info);
+        }
+
+        /// <summary>Leaves the swarm; an engine that is in no swarm is left as it is.</summary>
+        public async Task<bool> LeaveSwarmAsync(bool force, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await client.Swarm.LeaveSwarmAsync(new SwarmLeaveParameters { Force = force }, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (DockerSwarmNodeNotParticipatingException)
+            {
+                return false;
+            }
+            catch (DockerApiException failure) when (failure.ResponseBody?.Contains("not part of a swarm", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                return false;
+            }
+            catch (DockerApiException failure)
+            {
+                throw new SwarmException("SwarmOperationFailed", SwarmErrorKind.InvalidOperation,
+                    $"{Name} could not leave the swarm ({(int)failure.StatusCode}): {failure.ResponseBody?.Trim()}", Name, failure);
+            }
+        }
+
+        /// <summary>
+        /// A plain HTTP client for the few calls Docker.DotNet gets wrong (it sends swarm/update's
+        /// rotate flags in lower case, which the engine ignores). Same endpoint, same certificates.
+        /// </summary>
+        internal HttpClient CreateHttpClient()
+        {
+            var handler = new SocketsHttpHandler();
+            if (identity != null)
+            {
+                handler.SslOptions.ClientCertificates = new X509CertificateCollection { identity.ClientCertificate };
+                handler.SslOptions.RemoteCertificateValidationCallback = identity.ValidateServer;
+            }
+
+            return new HttpClient(handler) { BaseAddress = new Uri($"{(identity != null ? "https" : "http")}://{Address}:{Port}/v{ApiVersion}/"), Timeout = RequestTimeout };
         }
 
         public void Dispose() => client.Dispose();

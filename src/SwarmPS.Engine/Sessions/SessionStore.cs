@@ -17,6 +17,9 @@ namespace SwarmPS.Engine.Sessions
         private readonly Dictionary<string, DockerConnection> engines = new Dictionary<string, DockerConnection>(StringComparer.OrdinalIgnoreCase);
         private bool disposed;
 
+        /// <summary>The cluster chosen in this session (New-SwarmCluster or -Cluster on Get-SwarmCluster).</summary>
+        public string? CurrentCluster { get; set; }
+
         public IReadOnlyList<HostSession> Hosts
         {
             get

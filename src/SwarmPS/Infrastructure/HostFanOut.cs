@@ -10,12 +10,13 @@ namespace SwarmPS.Infrastructure
     /// <summary>
     /// Runs one piece of work per host in parallel under a throttle. Each host's failure becomes an
     /// error record for that host; the other hosts finish. Progress: one bar, a child bar per host.
+    /// Returns how many hosts failed.
     /// </summary>
     internal static class HostFanOut
     {
         internal const int DefaultThrottleLimit = 8;
 
-        internal static async Task RunAsync<TItem>(
+        internal static async Task<int> RunAsync<TItem>(
             CmdletChannel channel,
             IReadOnlyList<TItem> items,
             Func<TItem, string> hostNameOf,
@@ -26,6 +27,7 @@ namespace SwarmPS.Infrastructure
         {
             const int parentId = 1;
             int finished = 0;
+            int failed = 0;
             using var throttle = new SemaphoreSlim(Math.Max(1, throttleLimit));
             ReportOverall(channel, activity, parentId, 0, items.Count);
 
@@ -45,6 +47,7 @@ namespace SwarmPS.Infrastructure
                 }
                 catch (SwarmException failure)
                 {
+                    Interlocked.Increment(ref failed);
                     channel.WriteError(ErrorRecords.From(failure, host));
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -53,6 +56,7 @@ namespace SwarmPS.Infrastructure
                 }
                 catch (Exception failure)
                 {
+                    Interlocked.Increment(ref failed);
                     channel.WriteError(ErrorRecords.Unexpected(failure, "UnexpectedHostFailure", host));
                 }
                 finally
@@ -66,6 +70,7 @@ namespace SwarmPS.Infrastructure
 
             await Task.WhenAll(tasks).ConfigureAwait(false);
             channel.WriteProgress(new ProgressRecord(parentId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            return failed;
         }
 
         private static void ReportOverall(CmdletChannel channel, string activity, int parentId, int done, int total)

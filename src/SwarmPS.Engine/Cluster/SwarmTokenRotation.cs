@@ -1,0 +1,35 @@
+using System;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using SwarmPS.Engine.Docker;
+
+namespace SwarmPS.Engine.Cluster
+{
+    /// <summary>
+    /// Rotates a join token with the Engine API's own parameter names. Docker.DotNet.Enhanced 4.3.3 sends
+    /// them lower-cased (rotateworkertoken), which the engine silently ignores, so the token never changed.
+    /// </summary>
+    internal static class SwarmTokenRotation
+    {
+        internal static async Task RotateAsync(DockerConnection manager, string role, CancellationToken cancellationToken)
+        {
+            using HttpClient http = manager.CreateHttpClient();
+            string swarmJson = await http.GetStringAsync("swarm", cancellationToken).ConfigureAwait(false);
+            JsonNode swarm = JsonNode.Parse(swarmJson) ?? throw new InvalidOperationException("The engine returned no swarm.");
+            ulong version = swarm["Version"]?["Index"]?.GetValue<ulong>() ?? 0;
+            string spec = swarm["Spec"]?.ToJsonString() ?? "{}";
+            string flag = role == "manager" ? "rotateManagerToken" : "rotateWorkerToken";
+            using var body = new StringContent(spec, Encoding.UTF8, "application/json");
+            using HttpResponseMessage response = await http.PostAsync($"swarm/update?version={version}&{flag}=true", body, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                string answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new SwarmException("SwarmOperationFailed", SwarmErrorKind.InvalidOperation,
+                    $"Rotating the {role} join token on {manager.Name} failed ({(int)response.StatusCode}): {answer.Trim()}", manager.Name);
+            }
+        }
+    }
+}

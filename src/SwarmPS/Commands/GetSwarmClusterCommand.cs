@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Shows a cluster as the seed's docker -H swarm info did: id, managers, workers, and per node its state, containers and reservations.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "SwarmCluster", DefaultParameterSetName = CurrentSet)]
+    [OutputType(typeof(SwarmCluster))]
+    public sealed class GetSwarmClusterCommand : SwarmCmdlet
+    {
+        private const string CurrentSet = "Current";
+        private const string ListSet = "ListAvailable";
+
+        /// <summary>Cluster names; wildcards allowed. The current cluster when omitted.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CurrentSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
+        public string[]? Name { get; set; }
+
+        /// <summary>Lists every saved cluster without contacting its managers.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ListSet)]
+        public SwitchParameter ListAvailable { get; set; }
+
+        /// <summary>Makes the named cluster the current one (as docker context use).</summary>
+        [Parameter(ParameterSetName = CurrentSet)]
+        public SwitchParameter Use { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ClusterRepository repository = ClusterCmdlet.Repository;
+            string? current = Sessions.CurrentCluster ?? repository.Current;
+            if (ListAvailable.IsPresent)
+            {
+                foreach (string name in repository.List())
+                {
+                    ClusterRecord saved = repository.Load(name);
+                    WriteObject(new SwarmCluster(new SwarmClusterData
+                    {
+                        Name = saved.Name, Id = saved.SwarmId, CreatedAt = saved.CreatedAt, Members = saved.Members.Select(m => m.Name).ToList(),
+                        IsCurrent = name == current, Path = repository.PathOf(name),
+                    }));
+                }
+
+                return;
+            }
+
+            var names = new List<string>();
+            if (Name == null)
+            {
+                if (current == null)
+                {
+                    ThrowTerminatingError(ErrorRecords.From(new SwarmException("NoCurrentCluster", SwarmErrorKind.InvalidOperation,
+                        "No cluster is current. Create one with New-SwarmCluster -Name <name>, or name one: Get-SwarmCluster -Name <name>.")));
+                }
+
+                names.Add(current!);
+            }
+            else
+            {
+                foreach (string name in Name)
+                {
+                    var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                    var matches = repository.List().Where(n => pattern.IsMatch(n)).ToList();
+                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                    {
+                        WriteError(ErrorRecords.From(new SwarmException("ClusterNotFound", SwarmErrorKind.ObjectNotFound,
+                            $"No cluster named '{name}'. Saved clusters: {string.Join(", ", repository.List())}."), name));
+                    }
+
+                    names.AddRange(matches);
+                }
+            }
+
+            var service = new SwarmClusterService(repository, Sessions, () => Engine.Tls.TlsIdentity.FromAuthority(Engine.Tls.CertificateAuthority.LoadOrCreate(Engine.State.SwarmPaths.TlsDirectory)));
+            foreach (string name in names)
+            {
+                if (Use.IsPresent)
+                {
+                    Sessions.CurrentCluster = name;
+                    repository.Current = name;
+                    current = name;
+                }
+
+                ClusterRecord record = repository.Load(name);
+                SwarmCluster? cluster = null;
+                RunAsync(async channel => cluster = await service.DescribeAsync(record, name == current, StopToken).ConfigureAwait(false));
+                if (cluster != null)
+                {
+                    WriteObject(cluster);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Docker;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Joins hosts to the cluster's swarm as workers (or managers), in parallel, with a join token fetched from a manager at that moment.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Join, "SwarmNode", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(SwarmNode))]
+    public sealed class JoinSwarmNodeCommand : ClusterCmdlet
+    {
+        private const string NameSet = "HostName";
+        private const string ObjectSet = "InputObject";
+
+        private readonly List<string> hosts = new List<string>();
+
+        /// <summary>Hosts to join; their Engine API must be enabled (Enable-DockerTcpSocket).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [Alias("ComputerName", "Name")]
+        [ValidateNotNullOrEmpty]
+        public string[] HostName { get; set; } = Array.Empty<string>();
+
+        /// <summary>Hosts as DockerHost, SwarmHost or SwarmNode objects.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
+
+        /// <summary>Worker (default) or Manager.</summary>
+        [Parameter]
+        [ValidateSet("Worker", "Manager", IgnoreCase = true)]
+        public string Role { get; set; } = "Worker";
+
+        /// <summary>Make a host that is in another swarm leave it first.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>How many hosts join at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = HostFanOut.DefaultThrottleLimit;
+
+        protected override void ProcessRecord()
+        {
+            hosts.AddRange(ParameterSetName == ObjectSet ? HostInputs.NamesOf(this, Sessions, InputObject) : HostName);
+        }
+
+        protected override void EndProcessing()
+        {
+            ClusterRecord record = ResolveCluster();
+            string role = Role.ToLowerInvariant();
+            var approved = hosts.FindAll(host => ShouldProcess(host, $"Join cluster '{record.Name}' as {role}"));
+            var gate = new object();
+            RunAsync(channel => HostFanOut.RunAsync(
+                channel,
+                approved,
+                name => name,
+                $"Joining nodes to cluster '{record.Name}'",
+                ThrottleLimit,
+                async (name, reporter, token) =>
+                {
+                    DockerConnection engine = await HostInputs.EngineAsync(Sessions, name, token).ConfigureAwait(false);
+                    // Each host works on its own copy of the record; the repository merges members on save.
+                    ClusterRecord own;
+                    lock (gate)
+                    {
+                        own = Service.Repository.Load(record.Name);
+                    }
+
+                    SwarmNode node = await Service.JoinAsync(own, engine, role, null, Force.IsPresent, reporter, token).ConfigureAwait(false);
+                    return NodeOutput.Wrap(node);
+                },
+                StopToken));
+        }
+    }
+}

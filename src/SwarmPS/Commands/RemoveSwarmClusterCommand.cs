@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Dissolves a cluster: every node leaves the swarm and the saved cluster is deleted. Hosts keep their TLS socket and labels.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "SwarmCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveSwarmClusterCommand : SwarmCmdlet
+    {
+        /// <summary>The cluster to dissolve.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
+        public string Name { get; set; } = string.Empty;
+
+        protected override void ProcessRecord()
+        {
+            ClusterRepository repository = ClusterCmdlet.Repository;
+            if (!repository.Exists(Name))
+            {
+                WriteVerbose($"No cluster named '{Name}'; nothing to remove.");
+                return;
+            }
+
+            ClusterRecord record = repository.Load(Name);
+            if (!ShouldProcess(Name, $"Make every node ({string.Join(", ", record.Members.Select(m => m.Name))}) leave the swarm and delete {repository.PathOf(Name)}"))
+            {
+                return;
+            }
+
+            var service = new SwarmClusterService(repository, Sessions, () => Engine.Tls.TlsIdentity.FromAuthority(Engine.Tls.CertificateAuthority.LoadOrCreate(Engine.State.SwarmPaths.TlsDirectory)));
+
+            List<ClusterMember> ordered = record.Members.ToList();
+            int failed = 0;
+            RunAsync(async channel => failed = await HostFanOut.RunAsync(
+                channel,
+                ordered,
+                member => member.Name,
+                $"Dissolving cluster '{Name}'",
+                HostFanOut.DefaultThrottleLimit,
+                async (member, reporter, token) =>
+                {
+                    var engine = await service.ConnectAsync(member, token).ConfigureAwait(false);
+                    reporter.Verbose("Leaving the swarm.");
+                    await engine.LeaveSwarmAsync(force: true, token).ConfigureAwait(false);
+                    return null;
+                },
+                StopToken).ConfigureAwait(false));
+
+            if (failed > 0)
+            {
+                WriteWarning($"{failed} node(s) could not leave; cluster '{Name}' is kept in {repository.PathOf(Name)} so you can run Remove-SwarmCluster again.");
+            }
+            else
+            {
+                repository.Delete(Name);
+                if (Sessions.CurrentCluster == Name)
+                {
+                    Sessions.CurrentCluster = null;
+                }
+
+                WriteVerbose($"Cluster '{Name}' is dissolved and {repository.PathOf(Name)} deleted.");
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Takes nodes out of the cluster: optionally drains them, makes them leave, and removes them from the managers' list.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "SwarmNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveSwarmNodeCommand : ClusterCmdlet
+    {
+        private const string NameSet = "Name";
+        private const string ObjectSet = "InputObject";
+
+        /// <summary>Node host names or ids.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [Alias("Hostname")]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; } = Array.Empty<string>();
+
+        /// <summary>Nodes as Get-SwarmNode returns them.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public SwarmNode[] InputObject { get; set; } = Array.Empty<SwarmNode>();
+
+        /// <summary>Drain the node first, so its tasks move to other nodes before it leaves.</summary>
+        [Parameter]
+        public SwitchParameter Drain { get; set; }
+
+        /// <summary>Leave and remove even when the node is unreachable or the last manager.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ClusterRecord record = ResolveCluster();
+            IReadOnlyList<SwarmNode> nodes = Array.Empty<SwarmNode>();
+            RunAsync(async channel => nodes = await Service.GetNodesAsync(record, StopToken).ConfigureAwait(false));
+            IEnumerable<string> wanted = ParameterSetName == ObjectSet ? InputObject.Select(n => n.Id) : Name;
+            foreach (string name in wanted)
+            {
+                SwarmNode? node = nodes.FirstOrDefault(n => string.Equals(n.Hostname, name, StringComparison.OrdinalIgnoreCase) || n.Id == name || n.Address == name);
+                if (node == null)
+                {
+                    WriteVerbose($"Cluster '{record.Name}' has no node '{name}'; nothing to remove.");
+                    continue;
+                }
+
+                if (ShouldProcess(node.Hostname, $"{(Drain.IsPresent ? "Drain, then remove" : "Remove")} from cluster '{record.Name}'"))
+                {
+                    RunAsync(channel => Service.RemoveNodeAsync(record, node, Drain.IsPresent, Force.IsPresent, new HostReporter(channel, node.Hostname, "Removing nodes", 2, 1), StopToken));
+                    WriteVerbose($"Removed {node.Hostname} from cluster '{record.Name}'.");
+                }
+            }
+        }
+    }
+}

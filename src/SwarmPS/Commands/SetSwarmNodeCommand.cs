@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Provisioning;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Changes a node's labels, availability (Active, Pause, Drain) or role (promote, demote) through a manager.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "SwarmNode", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(SwarmNode))]
+    public sealed class SetSwarmNodeCommand : ClusterCmdlet
+    {
+        private const string NameSet = "Name";
+        private const string ObjectSet = "InputObject";
+
+        /// <summary>Node host names or ids.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        [Alias("Hostname")]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; } = Array.Empty<string>();
+
+        /// <summary>Nodes as Get-SwarmNode returns them.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public SwarmNode[] InputObject { get; set; } = Array.Empty<SwarmNode>();
+
+        /// <summary>Node labels to set, as a hashtable or key=value strings.</summary>
+        [Parameter]
+        [LabelArgumentTransformation]
+        public string[]? Label { get; set; }
+
+        /// <summary>Node label keys to remove.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RemoveLabel { get; set; }
+
+        /// <summary>Active (takes tasks), Pause (keeps its tasks, takes no new ones) or Drain (its tasks move elsewhere).</summary>
+        [Parameter]
+        [ValidateSet("Active", "Pause", "Drain", IgnoreCase = true)]
+        public string? Availability { get; set; }
+
+        /// <summary>Manager (promote) or Worker (demote).</summary>
+        [Parameter]
+        [ValidateSet("Manager", "Worker", IgnoreCase = true)]
+        public string? Role { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            IReadOnlyDictionary<string, string> labels;
+            try
+            {
+                labels = EngineLabels.Parse(Label ?? Array.Empty<string>());
+            }
+            catch (SwarmException invalid)
+            {
+                ThrowTerminatingError(ErrorRecords.From(invalid, Label));
+                return;
+            }
+
+            var change = new NodeChange(labels, RemoveLabel, Availability, Role);
+            if (change.Describe().Length == 0)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument("NothingToChange",
+                    "Say what to change: -Label, -RemoveLabel, -Availability or -Role.", null));
+            }
+
+            ClusterRecord record = ResolveCluster();
+            IReadOnlyList<SwarmNode> nodes = Array.Empty<SwarmNode>();
+            RunAsync(async channel => nodes = await Service.GetNodesAsync(record, StopToken).ConfigureAwait(false));
+            IEnumerable<string> wanted = ParameterSetName == ObjectSet ? InputObject.Select(n => n.Id) : Name;
+            foreach (string name in wanted)
+            {
+                SwarmNode? node = nodes.FirstOrDefault(n => string.Equals(n.Hostname, name, StringComparison.OrdinalIgnoreCase) || n.Id == name || n.Address == name);
+                if (node == null)
+                {
+                    WriteError(ErrorRecords.From(new SwarmException("NodeNotFound", SwarmErrorKind.ObjectNotFound,
+                        $"Cluster '{record.Name}' has no node '{name}'. Its nodes: {string.Join(", ", nodes.Select(n => n.Hostname))}."), name));
+                    continue;
+                }
+
+                if (!ShouldProcess(node.Hostname, change.Describe()))
+                {
+                    continue;
+                }
+
+                SwarmNode updated = node;
+                RunAsync(async channel => updated = await Service.UpdateNodeAsync(record, node.Id, change, new HostReporter(channel, node.Hostname, "Updating nodes", 2, 1), StopToken).ConfigureAwait(false));
+                WriteObject(NodeOutput.Wrap(updated));
+            }
+        }
+    }
+}

@@ -191,10 +191,16 @@ namespace SwarmPS.Engine.Docker
                 throw new SwarmException("DockerApiError", SwarmErrorKind.InvalidOperation,
                     $"The Docker engine on {name} ({endpoint}) answered {(int)failure.StatusCode}: {failure.ResponseBody}", name, failure);
             }
-            catch (Exception failure) when (failure is System.Net.Http.HttpRequestException || failure is System.IO.IOException || failure is TimeoutException || failure is TaskCanceledException)
+            catch (Exception failure) when (failure is not SwarmException && failure is not OperationCanceledException)
             {
+                // Refused connections, TLS handshakes cut off, timeouts: Docker.DotNet wraps them in several ways.
                 throw new SwarmException("DockerEndpointUnreachable", SwarmErrorKind.ConnectionError,
                     $"The Docker engine on {name} did not answer at {endpoint}: {Innermost(failure).Message} Run Enable-DockerTcpSocket for this host, and check that the port is reachable.", name, failure);
+            }
+            catch (OperationCanceledException failure) when (failure is TaskCanceledException { InnerException: TimeoutException })
+            {
+                throw new SwarmException("DockerEndpointUnreachable", SwarmErrorKind.OperationTimeout,
+                    $"The Docker engine on {name} did not answer at {endpoint} within {RequestTimeout.TotalSeconds} seconds.", name, failure);
             }
         }
 

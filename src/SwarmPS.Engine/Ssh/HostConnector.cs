@@ -30,6 +30,9 @@ namespace SwarmPS.Engine.Ssh
             this.knownHosts = knownHosts;
         }
 
+        /// <summary>False under -WhatIf: a key accepted for the look-around is trusted for this session only, not written.</summary>
+        public bool RecordNewKeys { get; init; } = true;
+
         public async Task<HostSession> ConnectAsync(SshTarget target, bool acceptNewHostKey, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             reporter.Verbose($"Resolving {target.HostName}.");
@@ -46,7 +49,7 @@ namespace SwarmPS.Engine.Ssh
             };
 
             var client = new SshClient(connection);
-            var verdict = new HostKeyVerdict(knownHosts, names, target.Port, acceptNewHostKey, reporter);
+            var verdict = new HostKeyVerdict(knownHosts, names, target.Port, acceptNewHostKey, RecordNewKeys, reporter);
             Verdicts.AddOrUpdate(client, verdict);
             client.HostKeyReceived += verdict.OnHostKeyReceived;
 
@@ -220,11 +223,13 @@ namespace SwarmPS.Engine.Ssh
             private readonly IReadOnlyList<string> names;
             private readonly int port;
             private readonly bool acceptNew;
+            private readonly bool record;
             private readonly IOperationReporter reporter;
             private byte[]? pinnedKey;
 
-            internal HostKeyVerdict(KnownHostsFile knownHosts, IReadOnlyList<string> names, int port, bool acceptNew, IOperationReporter reporter)
+            internal HostKeyVerdict(KnownHostsFile knownHosts, IReadOnlyList<string> names, int port, bool acceptNew, bool record, IOperationReporter reporter)
             {
+                this.record = record;
                 this.knownHosts = knownHosts;
                 this.names = names;
                 this.port = port;
@@ -261,9 +266,13 @@ namespace SwarmPS.Engine.Ssh
                     case HostKeyStatus.Trusted:
                         args.CanTrust = true;
                         break;
-                    case HostKeyStatus.Unknown when acceptNew:
+                    case HostKeyStatus.Unknown when acceptNew && record:
                         knownHosts.Add(names, port, args.HostKeyName, args.HostKey, hashNames: false);
                         reporter.Warning($"Permanently added {host} ({args.HostKeyName} {fingerprint}) to {knownHosts.FilePath}.");
+                        args.CanTrust = true;
+                        break;
+                    case HostKeyStatus.Unknown when acceptNew:
+                        reporter.Verbose($"Would add {host} ({args.HostKeyName} {fingerprint}) to {knownHosts.FilePath}; trusted for this look only.");
                         args.CanTrust = true;
                         break;
                     case HostKeyStatus.Unknown:

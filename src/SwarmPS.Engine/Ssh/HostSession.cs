@@ -62,12 +62,17 @@ namespace SwarmPS.Engine.Ssh
             using SshCommand ssh = client.CreateCommand(command);
             ssh.CommandTimeout = DefaultCommandTimeout;
             Task execution = ssh.ExecuteAsync(cancellationToken);
-            using (Stream stdin = ssh.CreateInputStream())
+            try
             {
+                // Closing stdin tells the command no input follows; a quick command may be done already.
+                using Stream stdin = ssh.CreateInputStream();
                 if (input != null && input.Length > 0)
                 {
                     await stdin.WriteAsync(input, cancellationToken).ConfigureAwait(false);
                 }
+            }
+            catch (InvalidOperationException) when (execution.IsCompleted)
+            {
             }
 
             try

@@ -112,6 +112,21 @@ namespace SwarmPS.Engine.Tls
         public DateTimeOffset NotAfter => new DateTimeOffset(caCertificate.NotAfter.ToUniversalTime());
 
         /// <summary>
+        /// Loads the CA from <paramref name="directory"/> without creating one: reaching engines needs the CA
+        /// they trust, and a new one would be trusted by none.
+        /// </summary>
+        public static CertificateAuthority LoadExisting(string directory)
+        {
+            if (!File.Exists(Path.Combine(directory, CertificateFileName)))
+            {
+                throw new SwarmException("CertificateAuthorityMissing", SwarmErrorKind.ObjectNotFound,
+                    $"There is no SwarmPS CA in {directory}, so no engine can be reached with mutual TLS. Run Enable-DockerTcpSocket first, or point $env:SWARMPS_STATE_DIR at the state directory that has the CA.", directory);
+            }
+
+            return LoadOrCreate(directory);
+        }
+
+        /// <summary>
         /// Loads the CA from <c>ca.pem</c> and <c>ca-key.pem</c> in <paramref name="directory"/>, or creates it there
         /// (directory 700, key 600 on Unix) when neither file exists. Safe to call from several processes at once.
         /// </summary>

@@ -17,6 +17,9 @@ namespace SwarmPS.Engine.Tls
 
         public X509Certificate2 ClientCertificate { get; }
 
+        /// <summary>The identity in the SwarmPS state directory; fails clearly when no CA was made there yet.</summary>
+        public static TlsIdentity FromStateDirectory() => FromAuthority(CertificateAuthority.LoadExisting(State.SwarmPaths.TlsDirectory));
+
         public static TlsIdentity FromAuthority(CertificateAuthority ca)
         {
             IssuedCertificate client = ca.LoadOrIssueClientCertificate();

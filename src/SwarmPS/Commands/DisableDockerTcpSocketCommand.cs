@@ -24,6 +24,7 @@ namespace SwarmPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
         [Alias("ComputerName", "Name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[] HostName { get; set; } = Array.Empty<string>();
 
         /// <summary>Hosts as Connect-SwarmHost or Enable-DockerTcpSocket return them.</summary>
@@ -92,7 +93,7 @@ namespace SwarmPS.Commands
                         }
                     }
 
-                    return PassThru.IsPresent ? session.ToSwarmHost() : null;
+                    return null;
                 },
                 StopToken));
 
@@ -113,7 +114,7 @@ namespace SwarmPS.Commands
 
                     // The TCP endpoint is gone: its client is of no use any more.
                     Sessions.RemoveEngine(session.Name);
-                    return null;
+                    return PassThru.IsPresent ? session.ToSwarmHost() : null;
                 },
                 StopToken));
         }

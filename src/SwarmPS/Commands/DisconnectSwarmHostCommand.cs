@@ -19,6 +19,7 @@ namespace SwarmPS.Commands
         [Alias("ComputerName", "HostName")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[] Name { get; set; } = System.Array.Empty<string>();
 
         /// <summary>Sessions as Connect-SwarmHost or Get-SwarmHost return them.</summary>

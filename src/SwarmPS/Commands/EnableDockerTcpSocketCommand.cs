@@ -28,6 +28,7 @@ namespace SwarmPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
         [Alias("ComputerName", "Name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[] HostName { get; set; } = Array.Empty<string>();
 
         /// <summary>Hosts as Connect-SwarmHost returns them.</summary>

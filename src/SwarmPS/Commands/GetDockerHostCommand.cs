@@ -27,16 +27,21 @@ namespace SwarmPS.Commands
         [Alias("ComputerName", "Name")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[]? HostName { get; set; }
 
         /// <summary>Hosts as Connect-SwarmHost or Enable-DockerTcpSocket return them.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
         public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
 
-        /// <summary>The Engine API port of hosts not yet known in this session (mutual TLS).</summary>
+        /// <summary>The Engine API port of hosts not yet known in this session: 2376 (mutual TLS), or 2375 with -Insecure.</summary>
         [Parameter]
         [ValidateRange(1, 65535)]
-        public int ApiPort { get; set; } = RemotePaths.TlsPort;
+        public int? ApiPort { get; set; }
+
+        /// <summary>Reach hosts not yet known in this session over plain TCP (port 2375 unless -ApiPort), as -Insecure exposed them.</summary>
+        [Parameter]
+        public SwitchParameter Insecure { get; set; }
 
         /// <summary>How many hosts are asked at once.</summary>
         [Parameter]
@@ -86,14 +91,18 @@ namespace SwarmPS.Commands
                     if (connection == null)
                     {
                         // Not seen in this session: reach it as Enable-DockerTcpSocket left it, with the SwarmPS CA.
-                        lock (names)
+                        if (!Insecure.IsPresent)
                         {
-                            identity ??= TlsIdentity.FromAuthority(CertificateAuthority.LoadOrCreate(SwarmPaths.TlsDirectory));
+                            lock (names)
+                            {
+                                identity ??= TlsIdentity.FromStateDirectory();
+                            }
                         }
 
                         string address = Sessions.FindHost(name)?.Address ?? name;
-                        reporter.Verbose($"Opening the Engine API at tcp://{address}:{ApiPort} with mutual TLS.");
-                        connection = await DockerConnection.OpenAsync(name, address, ApiPort, identity, token).ConfigureAwait(false);
+                        int port = ApiPort ?? (Insecure.IsPresent ? RemotePaths.InsecurePort : RemotePaths.TlsPort);
+                        reporter.Verbose($"Opening the Engine API at tcp://{address}:{port}{(Insecure.IsPresent ? " without TLS" : " with mutual TLS")}.");
+                        connection = await DockerConnection.OpenAsync(name, address, port, identity, token).ConfigureAwait(false);
                         Sessions.AddEngine(connection);
                     }
 

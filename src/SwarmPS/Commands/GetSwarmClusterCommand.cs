@@ -78,7 +78,7 @@ namespace SwarmPS.Commands
                 }
             }
 
-            var service = new SwarmClusterService(repository, Sessions, () => Engine.Tls.TlsIdentity.FromAuthority(Engine.Tls.CertificateAuthority.LoadOrCreate(Engine.State.SwarmPaths.TlsDirectory)));
+            SwarmClusterService service = ClusterCmdlet.CreateService(repository, Sessions);
             foreach (string name in names)
             {
                 if (Use.IsPresent)

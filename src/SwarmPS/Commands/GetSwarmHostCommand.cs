@@ -17,6 +17,7 @@ namespace SwarmPS.Commands
         [Alias("ComputerName", "HostName")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[]? Name { get; set; }
 
         protected override void ProcessRecord()

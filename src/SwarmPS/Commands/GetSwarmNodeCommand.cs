@@ -19,6 +19,7 @@ namespace SwarmPS.Commands
         [Alias("Hostname")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NodeNameCompleter))]
         public string[]? Name { get; set; }
 
         /// <summary>Only managers or only workers.</summary>
@@ -29,6 +30,7 @@ namespace SwarmPS.Commands
         /// <summary>Only nodes with these labels (key=value, or key alone for any value), as Labels shows them.</summary>
         [Parameter]
         [LabelArgumentTransformation]
+        [ArgumentCompleter(typeof(LabelCompleter))]
         public string[]? Label { get; set; }
 
         protected override void ProcessRecord()

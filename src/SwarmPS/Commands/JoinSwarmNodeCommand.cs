@@ -23,6 +23,7 @@ namespace SwarmPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
         [Alias("ComputerName", "Name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[] HostName { get; set; } = Array.Empty<string>();
 
         /// <summary>Hosts as DockerHost, SwarmHost or SwarmNode objects.</summary>

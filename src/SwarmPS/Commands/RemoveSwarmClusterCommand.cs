@@ -35,7 +35,7 @@ namespace SwarmPS.Commands
                 return;
             }
 
-            var service = new SwarmClusterService(repository, Sessions, () => Engine.Tls.TlsIdentity.FromAuthority(Engine.Tls.CertificateAuthority.LoadOrCreate(Engine.State.SwarmPaths.TlsDirectory)));
+            SwarmClusterService service = ClusterCmdlet.CreateService(repository, Sessions);
 
             List<ClusterMember> ordered = record.Members.ToList();
             int failed = 0;

@@ -22,6 +22,7 @@ namespace SwarmPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
         [Alias("Hostname")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NodeNameCompleter))]
         public string[] Name { get; set; } = Array.Empty<string>();
 
         /// <summary>Nodes as Get-SwarmNode returns them.</summary>

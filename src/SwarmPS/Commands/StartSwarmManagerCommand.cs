@@ -25,6 +25,7 @@ namespace SwarmPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
         [Alias("ComputerName", "Name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[] HostName { get; set; } = Array.Empty<string>();
 
         /// <summary>Hosts as Enable-DockerTcpSocket or Get-DockerHost return them.</summary>

@@ -22,7 +22,10 @@ namespace SwarmPS.Infrastructure
 
         internal static ClusterRepository Repository => new ClusterRepository(SwarmPaths.StateDirectory);
 
-        internal SwarmClusterService Service => service ??= new SwarmClusterService(Repository, Sessions, LoadIdentity);
+        internal SwarmClusterService Service => service ??= CreateService(Repository, Sessions);
+
+        internal static SwarmClusterService CreateService(ClusterRepository repository, Engine.Sessions.SessionStore sessions) =>
+            new SwarmClusterService(repository, sessions, TlsIdentity.FromStateDirectory);
 
         /// <summary>Loads the cluster named by -Cluster, or the current one; terminates with a clear error when there is none.</summary>
         internal ClusterRecord ResolveCluster()
@@ -51,7 +54,5 @@ namespace SwarmPS.Infrastructure
             Sessions.CurrentCluster = name;
             Repository.Current = name;
         }
-
-        private static TlsIdentity LoadIdentity() => TlsIdentity.FromAuthority(CertificateAuthority.LoadOrCreate(SwarmPaths.TlsDirectory));
     }
 }

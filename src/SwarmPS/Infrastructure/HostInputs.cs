@@ -52,7 +52,7 @@ namespace SwarmPS.Infrastructure
                 return engine;
             }
 
-            TlsIdentity identity = TlsIdentity.FromAuthority(CertificateAuthority.LoadOrCreate(SwarmPaths.TlsDirectory));
+            TlsIdentity identity = TlsIdentity.FromStateDirectory();
             string address = sessions.FindHost(name)?.Address ?? name;
             engine = await DockerConnection.OpenAsync(name, address, RemotePaths.TlsPort, identity, cancellationToken).ConfigureAwait(false);
             sessions.AddEngine(engine);

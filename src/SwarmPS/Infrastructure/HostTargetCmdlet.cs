@@ -62,8 +62,13 @@ namespace SwarmPS.Infrastructure
         internal HostConnector CreateConnector()
         {
             string path = SwarmPaths.KnownHostsFile(KnownHostsFile == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KnownHostsFile));
-            return new HostConnector(new Engine.Ssh.KnownHostsFile(path));
+            return new HostConnector(new Engine.Ssh.KnownHostsFile(path)) { RecordNewKeys = !IsWhatIf };
         }
+
+        /// <summary>True under -WhatIf (or $WhatIfPreference), when nothing may be recorded or changed.</summary>
+        internal bool IsWhatIf =>
+            (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) && whatIf is SwitchParameter { IsPresent: true })
+            || (GetVariableValue("WhatIfPreference") is bool preference && preference && !MyInvocation.BoundParameters.ContainsKey("WhatIf"));
 
         /// <summary>The host's open session, or a new one opened with this cmdlet's parameters.</summary>
         internal async Task<HostSession> SessionForAsync(SshTarget target, HostConnector connector, bool acceptNew, IOperationReporter reporter, CancellationToken cancellationToken)
@@ -76,7 +81,11 @@ namespace SwarmPS.Infrastructure
             }
 
             HostSession session = await connector.ConnectAsync(target, acceptNew, reporter, cancellationToken).ConfigureAwait(false);
-            Sessions.AddHost(session);
+            if (connector.RecordNewKeys)
+            {
+                Sessions.AddHost(session);
+            }
+
             return session;
         }
     }

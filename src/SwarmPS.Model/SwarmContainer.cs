@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SwarmPS
+{
+    /// <summary>A container in the cluster, as the seed's docker -H swarm ps showed it: node/name, image, status, ports.</summary>
+    public sealed class SwarmContainer
+    {
+        public SwarmContainer(SwarmContainerData data)
+        {
+            Name = data.Name;
+            Node = data.Node;
+            Address = data.Address;
+            ContainerId = data.ContainerId;
+            ContainerName = data.ContainerName;
+            ServiceId = data.ServiceId;
+            Image = data.Image;
+            Command = data.Command;
+            Created = data.Created;
+            State = data.State;
+            Status = data.Status;
+            Ports = data.Ports.ToArray();
+            Cluster = data.Cluster;
+            Changed = data.Changed;
+        }
+
+        /// <summary>The service name for a swarm task (db), else the container name.</summary>
+        public string Name { get; }
+
+        /// <summary>The hostname of the node the container runs on.</summary>
+        public string Node { get; }
+
+        /// <summary>The node's address, where published ports are reached.</summary>
+        public string Address { get; }
+
+        public string ContainerId { get; }
+
+        /// <summary>The engine's own name for the container (db.1.x7k... for a swarm task).</summary>
+        public string ContainerName { get; }
+
+        /// <summary>The swarm service behind the container; empty for a container started outside swarm.</summary>
+        public string ServiceId { get; }
+
+        public string Image { get; }
+
+        public string Command { get; }
+
+        public DateTime? Created { get; }
+
+        /// <summary>running, pending, exited, ...</summary>
+        public string State { get; }
+
+        /// <summary>The engine's status line, such as Up 5 minutes.</summary>
+        public string Status { get; }
+
+        /// <summary>Published ports as docker ps shows them: 10.213.7.101:30001->80/tcp.</summary>
+        public IReadOnlyList<string> Ports { get; }
+
+        public string Cluster { get; }
+
+        /// <summary>True when the command that returned this object created it.</summary>
+        public bool Changed { get; }
+
+        /// <summary>node/name, as classic swarm's docker ps named containers.</summary>
+        public override string ToString() => string.IsNullOrEmpty(Node) ? Name : $"{Node}/{Name}";
+    }
+
+    /// <summary>The values a <see cref="SwarmContainer"/> is made from.</summary>
+    public sealed class SwarmContainerData
+    {
+        public string Name { get; init; } = string.Empty;
+
+        public string Node { get; init; } = string.Empty;
+
+        public string Address { get; init; } = string.Empty;
+
+        public string ContainerId { get; init; } = string.Empty;
+
+        public string ContainerName { get; init; } = string.Empty;
+
+        public string ServiceId { get; init; } = string.Empty;
+
+        public string Image { get; init; } = string.Empty;
+
+        public string Command { get; init; } = string.Empty;
+
+        public DateTime? Created { get; init; }
+
+        public string State { get; init; } = string.Empty;
+
+        public string Status { get; init; } = string.Empty;
+
+        public IEnumerable<string> Ports { get; init; } = Array.Empty<string>();
+
+        public string Cluster { get; init; } = string.Empty;
+
+        public bool Changed { get; init; }
+    }
+}

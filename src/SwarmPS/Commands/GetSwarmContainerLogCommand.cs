@@ -1,0 +1,59 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Workloads;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Writes a container's standard output and error, read from the node it runs on.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "SwarmContainerLog", DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(string))]
+    public sealed class GetSwarmContainerLogCommand : ClusterCmdlet
+    {
+        private const string NameSet = "Name";
+        private const string ObjectSet = "InputObject";
+
+        /// <summary>The container (service) name.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>A container as Get-SwarmContainer returns it.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public SwarmContainer? InputObject { get; set; }
+
+        /// <summary>Only the last N lines.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int? Tail { get; set; }
+
+        /// <summary>Keep writing new lines until Ctrl+C.</summary>
+        [Parameter]
+        public SwitchParameter Follow { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ClusterRecord record = ResolveCluster();
+            var workloads = new WorkloadService(Service);
+            SwarmContainer? container = InputObject;
+            if (container == null)
+            {
+                System.Collections.Generic.IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
+                RunAsync(async channel => all = await workloads.ListAsync(record, true, NullReporter.Instance, StopToken).ConfigureAwait(false));
+                container = all.FirstOrDefault(c => string.Equals(c.Name, Name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, Name, StringComparison.OrdinalIgnoreCase));
+                if (container == null)
+                {
+                    WriteError(ErrorRecords.From(new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound, $"No container named '{Name}' in cluster '{record.Name}'."), Name));
+                    return;
+                }
+            }
+
+            SwarmContainer target = container;
+            RunAsync(channel => workloads.StreamLogsAsync(record, target, Tail, Follow.IsPresent, channel.WriteObject, StopToken));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using System.Text;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Workloads;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Runs a container in the cluster as a swarm service placed by constraints, waits until it runs, and shows where it landed and on which host port.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "SwarmContainer", SupportsShouldProcess = true)]
+    [OutputType(typeof(SwarmContainer))]
+    public sealed class NewSwarmContainerCommand : ClusterCmdlet
+    {
+        private readonly List<SwarmNode> pipedNodes = new List<SwarmNode>();
+
+        /// <summary>The container's (service's) name.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidatePattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The image; it must be present on the nodes, since no registry is used.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImageNameCompleter))]
+        public string Image { get; set; } = string.Empty;
+
+        /// <summary>The command and its arguments, replacing the image's default.</summary>
+        [Parameter(Position = 2)]
+        public string[]? Command { get; set; }
+
+        /// <summary>Environment variables as a hashtable. For secrets use -Secret instead.</summary>
+        [Parameter]
+        public Hashtable? Env { get; set; }
+
+        /// <summary>Placement constraints, in swarm syntax (node.labels.storage==ssd) or the classic one (storage==ssd).</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ConstraintCompleter))]
+        public string[]? Constraint { get; set; }
+
+        /// <summary>Publish every port the image exposes to a free port of its node, like docker run -P.</summary>
+        [Parameter]
+        public SwitchParameter PublishAllPorts { get; set; }
+
+        /// <summary>Ports to publish on the node, as published:target/protocol (8080:80/tcp) or a container port alone.</summary>
+        [Parameter]
+        public string[]? Publish { get; set; }
+
+        /// <summary>How many containers to run.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int Replicas { get; set; } = 1;
+
+        /// <summary>Return at once instead of waiting until the container runs.</summary>
+        [Parameter]
+        public SwitchParameter NoWait { get; set; }
+
+        /// <summary>Secrets mounted at /run/secrets/NAME: name=value strings, or a hashtable of names to SecureStrings.</summary>
+        [Parameter]
+        public object[]? Secret { get; set; }
+
+        /// <summary>Place on these nodes (one node, or nodes sharing a label the others lack).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public SwarmNode[]? InputObject { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject != null)
+            {
+                pipedNodes.AddRange(InputObject);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            ClusterRecord record = ResolveCluster();
+            ContainerRequest request;
+            try
+            {
+                request = BuildRequest(record);
+            }
+            catch (SwarmException invalid)
+            {
+                ThrowTerminatingError(ErrorRecords.From(invalid, Name));
+                return;
+            }
+
+            string placement = request.Constraints.Count == 0 ? "any node" : "a node where " + string.Join(" and ", request.Constraints.Select(c => c.ToSwarm()));
+            if (!ShouldProcess(Name, $"Run {Image} on {placement} in cluster '{record.Name}'"))
+            {
+                return;
+            }
+
+            var workloads = new WorkloadService(Service);
+            RunAsync(channel => HostFanOut.RunAsync(
+                channel,
+                new[] { request },
+                r => r.Name,
+                "Starting containers",
+                1,
+                async (r, reporter, token) => await workloads.CreateAsync(record, r, reporter, token).ConfigureAwait(false),
+                StopToken));
+        }
+
+        private ContainerRequest BuildRequest(ClusterRecord record)
+        {
+            var constraints = new List<string>(Constraint ?? Array.Empty<string>());
+            if (pipedNodes.Count > 0)
+            {
+                IReadOnlyList<SwarmNode> all = Array.Empty<SwarmNode>();
+                RunAsync(async channel => all = await Service.GetNodesAsync(record, StopToken).ConfigureAwait(false));
+                constraints.AddRange(NodeSelection.ToConstraints(pipedNodes.Select(Facts).ToList(), all.Select(Facts).ToList()));
+            }
+
+            return new ContainerRequest
+            {
+                Name = Name,
+                Image = Image,
+                Command = Command ?? Array.Empty<string>(),
+                Environment = (Env ?? new Hashtable()).Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString() ?? string.Empty, e => e.Value?.ToString() ?? string.Empty),
+                Constraints = ConstraintParser.ParseAll(constraints),
+                Publish = (Publish ?? Array.Empty<string>()).Select(PortSpec.Parse).ToList(),
+                PublishAllPorts = PublishAllPorts.IsPresent,
+                Replicas = (ulong)Replicas,
+                NoWait = NoWait.IsPresent,
+                Secrets = Secrets(),
+            };
+        }
+
+        private Dictionary<string, byte[]> Secrets()
+        {
+            var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (object item in Secret ?? Array.Empty<object>())
+            {
+                object value = item is PSObject wrapped ? wrapped.BaseObject : item;
+                if (value is IDictionary table)
+                {
+                    foreach (DictionaryEntry entry in table)
+                    {
+                        secrets[SecretName(entry.Key?.ToString())] = SecretBytes(entry.Value);
+                    }
+                }
+                else if (value is string text && text.IndexOf('=') > 0)
+                {
+                    int equals = text.IndexOf('=');
+                    secrets[SecretName(text.Substring(0, equals))] = Encoding.UTF8.GetBytes(text.Substring(equals + 1));
+                }
+                else
+                {
+                    throw new SwarmException("SecretInvalid", SwarmErrorKind.InvalidArgument,
+                        "-Secret takes name=value strings or a hashtable such as @{ db_password = (Read-Host -AsSecureString) }.", Name);
+                }
+            }
+
+            return secrets;
+        }
+
+        private static string SecretName(string? name)
+        {
+            if (string.IsNullOrWhiteSpace(name) || !System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9][A-Za-z0-9_.-]*$"))
+            {
+                throw new SwarmException("SecretInvalid", SwarmErrorKind.InvalidArgument,
+                    $"'{name}' is not a valid secret name. Use letters, digits, '.', '_' and '-', for example db_password.", name);
+            }
+
+            return name;
+        }
+
+        private static byte[] SecretBytes(object? value)
+        {
+            object? plain = value is PSObject wrapped ? wrapped.BaseObject : value;
+            return plain switch
+            {
+                SecureString secure => Encoding.UTF8.GetBytes(new NetworkCredential(string.Empty, secure).Password),
+                null => Array.Empty<byte>(),
+                _ => Encoding.UTF8.GetBytes(plain.ToString() ?? string.Empty),
+            };
+        }
+
+        private static NodeFacts Facts(SwarmNode node) => new NodeFacts(
+            node.Id, node.Hostname, node.Role, string.Empty, string.Empty,
+            new Dictionary<string, string>(node.NodeLabels), new Dictionary<string, string>(node.EngineLabels));
+    }
+}

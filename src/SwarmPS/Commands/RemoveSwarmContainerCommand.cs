@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Workloads;
+using SwarmPS.Infrastructure;
+
+namespace SwarmPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Removes containers from the cluster: the swarm service behind them (and its secrets), or a plain container on its node.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "SwarmContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveSwarmContainerCommand : ClusterCmdlet
+    {
+        private const string NameSet = "Name";
+        private const string ObjectSet = "InputObject";
+
+        /// <summary>Container (service) names.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; } = Array.Empty<string>();
+
+        /// <summary>Containers as Get-SwarmContainer or New-SwarmContainer return them.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public SwarmContainer[] InputObject { get; set; } = Array.Empty<SwarmContainer>();
+
+        protected override void ProcessRecord()
+        {
+            ClusterRecord record = ResolveCluster();
+            var workloads = new WorkloadService(Service);
+            List<SwarmContainer> targets;
+            if (ParameterSetName == ObjectSet)
+            {
+                targets = InputObject.ToList();
+            }
+            else
+            {
+                IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
+                RunAsync(async channel => all = await workloads.ListAsync(record, true, new HostReporter(channel, record.Name, "Listing containers", 2, 1), StopToken).ConfigureAwait(false));
+                targets = new List<SwarmContainer>();
+                foreach (string name in Name)
+                {
+                    var matches = all.Where(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, name, StringComparison.OrdinalIgnoreCase)).ToList();
+                    if (matches.Count == 0)
+                    {
+                        WriteVerbose($"No container named '{name}' in cluster '{record.Name}'; nothing to remove.");
+                    }
+
+                    targets.AddRange(matches);
+                }
+            }
+
+            // One removal per service: its replicas go with it.
+            foreach (SwarmContainer container in targets.GroupBy(c => string.IsNullOrEmpty(c.ServiceId) ? c.ContainerId : c.ServiceId).Select(g => g.First()))
+            {
+                string what = string.IsNullOrEmpty(container.ServiceId) ? $"Remove container {container.ContainerName} on {container.Node}" : $"Remove service '{container.Name}' and its containers";
+                if (ShouldProcess(container.ToString(), what))
+                {
+                    RunAsync(channel => workloads.RemoveAsync(record, container, new HostReporter(channel, container.ToString(), "Removing containers", 2, 1), StopToken));
+                }
+            }
+        }
+    }
+}

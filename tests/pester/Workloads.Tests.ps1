@@ -1,0 +1,166 @@
+# Workloads against the lab: the seed's payoff, placed by constraints, listed with node/name and host ports.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:Lab = Get-Lab
+    $script:Node1, $script:Node2, $script:Node3 = $Lab.nodes
+    $script:Scratch = Initialize-TestState
+    Reset-Lab
+    Import-Module $env:SWARMPS_TEST_MODULE -Force
+
+    # A web image that exposes port 80, made from the lab's busybox image on every node (no registry).
+    foreach ($node in $Lab.nodes) {
+        $made = Invoke-LabSsh -Node $node -Command "sudo -n docker create --name webbase $($Lab.image) >/dev/null && sudo -n docker commit --change 'EXPOSE 80' --change 'CMD [""httpd"",""-f"",""-p"",""80"",""-h"",""/etc""]' webbase swarmps/web:latest >/dev/null && sudo -n docker rm webbase >/dev/null && echo made"
+        if ($made -ne 'made') { throw "Could not make the web image on $($node.name): $made" }
+    }
+
+    $Lab.nodes | ForEach-Object address | Connect-SwarmHost -UserName core -KeyFile $Lab.keyPath -AcceptNewHostKey | Out-Null
+    @(
+        [pscustomobject]@{ HostName = $Node1.address; Label = 'storage=ssd' }
+        [pscustomobject]@{ HostName = $Node2.address; Label = 'storage=disk' }
+        [pscustomobject]@{ HostName = $Node3.address; Label = 'storage=disk' }
+    ) | Enable-DockerTcpSocket -Confirm:$false | Out-Null
+    New-SwarmCluster -Name seed | Out-Null
+    Start-SwarmManager -HostName $Node1.address -Confirm:$false | Out-Null
+    $Node2.address, $Node3.address | ForEach-Object { Join-SwarmNode -HostName $_ -Confirm:$false } | Out-Null
+    if (@(Get-SwarmNode).Count -ne 3) { throw 'The cluster did not come up with three nodes.' }
+}
+
+AfterAll {
+    Remove-SwarmCluster -Name seed -Confirm:$false -ErrorAction Ignore
+    Remove-Module SwarmPS -ErrorAction Ignore
+    Reset-Lab
+    Remove-Item -Recurse -Force $Scratch -ErrorAction Ignore
+}
+
+Describe 'New-SwarmContainer: the seed''s placements' {
+    It 'lands db on the ssd node with the classic constraint, and a second one there too' {
+        $db = New-SwarmContainer -Name db -Image $Lab.image -Command sleep, 3600 -Constraint 'storage==ssd' -Confirm:$false
+        $db | Should -BeOfType ([SwarmPS.SwarmContainer])
+        $db.Node | Should -Be $Node1.name
+        $db.Address | Should -Be $Node1.address
+        $db.State | Should -Be 'running'
+        $db.ContainerId | Should -Not -BeNullOrEmpty
+        $db.ToString() | Should -Be "$($Node1.name)/db"
+        (New-SwarmContainer -Name db2 -Image $Lab.image -Command sleep, 3600 -Constraint 'constraint:storage==ssd' -Confirm:$false).Node | Should -Be $Node1.name
+    }
+
+    It 'lands two web containers on disk nodes, each with a host port that answers' {
+        $web = 'web1', 'web2' | ForEach-Object { New-SwarmContainer -Name $_ -Image swarmps/web -Constraint 'node.labels.storage==disk' -PublishAllPorts -Confirm:$false }
+        $web | Should -HaveCount 2
+        foreach ($container in $web) {
+            $container.Node | Should -BeIn @($Node2.name, $Node3.name)
+            $container.Ports | Should -HaveCount 1
+            $container.Ports[0] | Should -Match "^$([regex]::Escape($container.Address)):\d+->80/tcp$"
+            $hostPort = ($container.Ports[0] -split '[:\-]')[1]
+            $code = & curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://$($container.Address):$hostPort/"
+            $code | Should -Match '^[2-4]\d\d$' -Because 'busybox httpd answers on the published host port'
+        }
+    }
+
+    It 'publishes a fixed port with -Publish' {
+        $fixed = New-SwarmContainer -Name fixed -Image swarmps/web -Publish '8080:80/tcp' -Constraint 'node==core-03' -Confirm:$false
+        $fixed.Node | Should -Be 'core-03'
+        $fixed.Ports | Should -Be @("$($Node3.address):8080->80/tcp")
+    }
+
+    It 'places on the nodes piped from Get-SwarmNode' {
+        $piped = Get-SwarmNode | Where Labels.storage -eq ssd | New-SwarmContainer -Name piped -Image $Lab.image -Command sleep, 3600 -Confirm:$false
+        $piped.Node | Should -Be $Node1.name
+        $disk = Get-SwarmNode | Where Labels.storage -eq disk | New-SwarmContainer -Name piped-disk -Image $Lab.image -Command sleep, 3600 -Confirm:$false
+        $disk.Node | Should -BeIn @($Node2.name, $Node3.name)
+    }
+
+    It 'changes nothing when run again' {
+        $before = Get-SwarmContainer -Name db
+        $again = New-SwarmContainer -Name db -Image $Lab.image -Command sleep, 3600 -Constraint 'storage==ssd' -Confirm:$false
+        $again.Changed | Should -BeFalse
+        $again.ContainerId | Should -Be $before.ContainerId
+    }
+
+    It 'returns at once with -NoWait' {
+        $quick = New-SwarmContainer -Name later -Image $Lab.image -Command sleep, 3600 -NoWait -Confirm:$false
+        $quick.State | Should -Be 'pending'
+        $quick.ServiceId | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'New-SwarmContainer: constraints nobody can meet' {
+    It 'fails fast with the labels each node has and the nearest match' {
+        $failure = $null
+        try { New-SwarmContainer -Name tape -Image $Lab.image -Constraint 'storage==tape' -Confirm:$false -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'NoNodeMatchesConstraint,SwarmPS.Commands.NewSwarmContainerCommand'
+        $failure.Exception.Message | Should -BeLike '*core-01*storage=ssd*'
+        $failure.Exception.Message | Should -BeLike '*core-02*storage=disk*'
+        $failure.Exception.Message | Should -BeLike '*nearest*'
+        Get-SwarmContainer | Where-Object Name -eq tape | Should -BeNullOrEmpty
+        Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker service ls --format "{{.Name}}"' | Should -Not -Contain 'tape'
+    }
+
+    It 'refuses classic forms swarm cannot express, listing what is supported' {
+        { New-SwarmContainer -Name rx -Image $Lab.image -Constraint 'storage==/ss.*/' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConstraintUnsupported,SwarmPS.Commands.NewSwarmContainerCommand'
+        { New-SwarmContainer -Name rx -Image $Lab.image -Constraint 'storage=ssd' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConstraintInvalid,SwarmPS.Commands.NewSwarmContainerCommand'
+    }
+
+    It 'says when the image is on no node' {
+        { New-SwarmContainer -Name nope -Image 'no/such-image:1' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ImageNotFound,SwarmPS.Commands.NewSwarmContainerCommand'
+    }
+}
+
+Describe 'Get-SwarmContainer' {
+    It 'lists the cluster''s containers as node/name with host ports, like the seed''s docker -H swarm ps' {
+        $all = Get-SwarmContainer
+        ($all | ForEach-Object ToString) | Should -Contain "$($Node1.name)/db"
+        ($all | Where-Object Name -like 'web*').Ports | Should -Match '->80/tcp$'
+        $table = Get-SwarmContainer | Out-String -Width 120
+        $table | Should -BeLike "*$($Node1.name)/db*"
+        $table | Should -BeLike '*->80/tcp*'
+    }
+
+    It 'shows one node with -Node, like docker ps on that node' {
+        $one = Get-SwarmContainer -Node $Node1.name
+        $one | Should -Not -BeNullOrEmpty
+        $one.Node | Sort-Object -Unique | Should -Be $Node1.name
+        $engineCount = (Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker ps -q | wc -l')
+        @($one).Count | Should -Be ([int]$engineCount)
+    }
+
+    It 'reports a name that runs nowhere' {
+        { Get-SwarmContainer -Name nothing-here -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotFound,SwarmPS.Commands.GetSwarmContainerCommand'
+    }
+}
+
+Describe 'Secrets and logs' {
+    It 'mounts a secret without putting it in the environment or the output' {
+        $secret = ConvertTo-SecureString 'sw0rdfish-S3cret' -AsPlainText -Force
+        $c = New-SwarmContainer -Name vault -Image $Lab.image -Command sh, -c, 'cat /run/secrets/db_password; echo; echo ready; sleep 3600' -Secret @{ db_password = $secret } -Confirm:$false -Verbose -Debug *>&1
+        ($c | Out-String) | Should -Not -BeLike '*sw0rdfish*'
+        $container = $c | Where-Object { $_ -is [SwarmPS.SwarmContainer] }
+        Start-Sleep -Seconds 1
+        Get-SwarmContainerLog -Name vault | Should -Contain 'sw0rdfish-S3cret' -Because 'the secret is mounted in the container'
+        Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker service inspect vault' | Out-String | Should -Not -BeLike '*sw0rdfish*'
+        (Get-SwarmContainer -Name vault | Format-List * | Out-String) | Should -Not -BeLike '*sw0rdfish*'
+        $container.Name | Should -Be 'vault'
+    }
+
+    It 'tails the log' {
+        Get-SwarmContainerLog -Name vault -Tail 1 | Should -Be 'ready'
+    }
+}
+
+Describe 'Remove-SwarmContainer' {
+    It 'removes by name and by object, with its secrets' {
+        Remove-SwarmContainer -Name vault -Confirm:$false
+        Get-SwarmContainer -Name db2 | Remove-SwarmContainer -Confirm:$false
+        $left = (Get-SwarmContainer).Name
+        $left | Should -Not -Contain 'vault'
+        $left | Should -Not -Contain 'db2'
+        Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker secret ls --format "{{.Name}}"' | Should -Not -Contain 'vault_db_password'
+    }
+
+    It 'does nothing, and says so, for a name that is gone' {
+        (Remove-SwarmContainer -Name vault -Confirm:$false -Verbose 4>&1 | Out-String) | Should -BeLike '*nothing to remove*'
+    }
+}

@@ -29,7 +29,13 @@ namespace SwarmPS.Engine.Workloads
             var candidates = all.ToList();
             foreach (KeyValuePair<string, string> label in shared.OrderBy(l => l.Key, StringComparer.Ordinal))
             {
-                constraints.Add($"node.labels.{label.Key}=={label.Value}");
+                string constraint = $"node.labels.{label.Key}=={label.Value}";
+                if (!IsExpressible(constraint))
+                {
+                    continue;
+                }
+
+                constraints.Add(constraint);
                 candidates = candidates.Where(n => n.NodeLabels.TryGetValue(label.Key, out string? v) && v == label.Value).ToList();
                 if (candidates.All(n => selectedIds.Contains(n.Id)))
                 {
@@ -39,6 +45,20 @@ namespace SwarmPS.Engine.Workloads
 
             throw new SwarmException("PlacementNotExpressible", SwarmErrorKind.InvalidArgument,
                 $"The nodes piped in ({string.Join(", ", selected.Select(n => n.Hostname))}) share no node label that the other nodes lack, and swarm constraints cannot say 'one of these nodes'. Give them a common label (Set-SwarmNode -Label) and use -Constraint, or pipe a single node.");
+        }
+
+        // Some labels (a '/' in the key, characters Docker refuses in values) cannot be put in a constraint.
+        private static bool IsExpressible(string constraint)
+        {
+            try
+            {
+                ConstraintParser.Parse(constraint);
+                return true;
+            }
+            catch (SwarmException)
+            {
+                return false;
+            }
         }
     }
 }

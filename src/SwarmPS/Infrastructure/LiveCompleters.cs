@@ -91,8 +91,22 @@ namespace SwarmPS.Infrastructure
             IEnumerable<string> values = nodes.SelectMany(n => n.Labels.Select(l => $"{l.Key}=={l.Value}"))
                 .Concat(nodes.SelectMany(n => n.Labels.Select(l => $"node.labels.{l.Key}=={l.Value}")))
                 .Concat(nodes.Select(n => $"node.hostname=={n.Hostname}"))
-                .Concat(new[] { "node.role==manager", "node.role==worker" });
+                .Concat(new[] { "node.role==manager", "node.role==worker" })
+                .Where(Parses);
             return LiveCompletion.Complete(values, wordToComplete, "constraint");
+        }
+
+        private static bool Parses(string constraint)
+        {
+            try
+            {
+                Engine.Workloads.ConstraintParser.Parse(constraint);
+                return true;
+            }
+            catch (SwarmException)
+            {
+                return false;
+            }
         }
     }
 

@@ -1,0 +1,55 @@
+# Docs that run: every powershell code block of README.md and docs/getting-started.md runs, in order,
+# against the lab. A block that fails fails the build, so the docs cannot rot.
+BeforeDiscovery {
+    $script:Documents = @(
+        @{ Path = 'README.md' }
+        @{ Path = 'docs/getting-started.md' }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+    function script:Get-PowerShellBlocks([string] $Path) {
+        $text = Get-Content -Raw (Join-Path $Root $Path)
+        [regex]::Matches($text, '(?ms)^```powershell\s*\r?\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value }
+    }
+}
+
+Describe 'Docs that run: <Path>' -ForEach $Documents {
+    BeforeAll {
+        Reset-Lab
+        $script:Scratch = Initialize-TestState
+    }
+
+    AfterAll {
+        Reset-Lab
+        Remove-Item -Recurse -Force $Scratch -ErrorAction Ignore
+    }
+
+    It 'has PowerShell examples' {
+        @(Get-PowerShellBlocks $Path).Count | Should -BeGreaterThan 0
+    }
+
+    It 'runs every PowerShell block, in order, against the lab' {
+        $blocks = @(Get-PowerShellBlocks $Path)
+        $script = [System.Text.StringBuilder]::new()
+        $null = $script.AppendLine('$ErrorActionPreference = ''Stop''')
+        for ($i = 0; $i -lt $blocks.Count; $i++) {
+            $null = $script.AppendLine("Write-Host '--- block $($i + 1) of $($blocks.Count)'")
+            $null = $script.AppendLine($blocks[$i])
+        }
+        $file = Join-Path $Scratch 'docs.ps1'
+        Set-Content -Path $file -Value $script.ToString()
+        Push-Location $Root
+        try {
+            # The docs import ./out/SwarmPS: the module under test, run from the repository root.
+            $output = & dotnet pwsh -NoProfile -NonInteractive -File $file 2>&1 | Out-String -Width 160
+        }
+        finally {
+            Pop-Location
+        }
+        $LASTEXITCODE | Should -Be 0 -Because "every block must run; the output was:`n$output"
+    }
+}

@@ -54,7 +54,8 @@ namespace SwarmPS.Engine.Workloads
                 Command = string.Join(" ", task.Spec?.ContainerSpec?.Command ?? new List<string>()),
                 Created = task.CreatedAt,
                 State = task.Status?.State?.ToString().ToLowerInvariant() ?? string.Empty,
-                Status = task.Status?.Message ?? string.Empty,
+                // docker ps says "Up ..." for a running container; a task only knows its state.
+                Status = task.Status?.State == TaskState.Running ? "Up" : task.Status?.Message ?? string.Empty,
                 Ports = (task.Status?.PortStatus?.Ports ?? new List<PortConfig>())
                     .Where(p => p.PublishedPort is > 0)
                     .Select(p => FormatPort(address, p.PublishedPort!.Value, p.TargetPort ?? 0, p.Protocol))

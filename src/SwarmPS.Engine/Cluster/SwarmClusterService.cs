@@ -87,13 +87,13 @@ namespace SwarmPS.Engine.Cluster
         /// </summary>
         public Task<SwarmNode> StartManagerAsync(ClusterRecord record, DockerConnection engine, string? advertiseAddress, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            return AddNodeAsync(record, engine, "manager", advertiseAddress, force, reporter, cancellationToken);
+            return AddNodeAsync(record, engine, "manager", advertiseAddress, force, allowInit: true, reporter, cancellationToken);
         }
 
         /// <summary>Joins the host as a worker or manager with a token fetched from a manager now.</summary>
         public Task<SwarmNode> JoinAsync(ClusterRecord record, DockerConnection engine, string role, string? advertiseAddress, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            return AddNodeAsync(record, engine, role, advertiseAddress, force, reporter, cancellationToken);
+            return AddNodeAsync(record, engine, role, advertiseAddress, force, allowInit: false, reporter, cancellationToken);
         }
 
         public async Task<IReadOnlyList<SwarmNode>> GetNodesAsync(ClusterRecord record, CancellationToken cancellationToken)
@@ -142,37 +142,59 @@ namespace SwarmPS.Engine.Cluster
         public async Task RemoveNodeAsync(ClusterRecord record, SwarmNode node, bool drain, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             (DockerConnection manager, _) = await RequireManagerAsync(record, cancellationToken).ConfigureAwait(false);
+            string host = node.Hostname;
+            IList<NodeListResponse> all = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+            bool lastManager = node.Role == "manager" && all.Count(n => n.Spec?.Role == "manager") == 1;
+            if (lastManager && all.Count > 1 && !force)
+            {
+                throw new SwarmException("LastManager", SwarmErrorKind.InvalidOperation,
+                    $"{host} is the last manager of cluster '{record.Name}'; without it the other nodes have no swarm. Promote another node first (Set-SwarmNode -Role Manager), dissolve the cluster with Remove-SwarmCluster, or use -Force.", host);
+            }
+
             if (drain)
             {
-                reporter.Verbose($"Draining {node.Hostname} so its tasks move to other nodes.");
+                reporter.Verbose($"Draining {host} so its tasks move to other nodes.");
                 await UpdateNodeAsync(record, node.Id, new NodeChange(availability: "drain"), reporter, cancellationToken).ConfigureAwait(false);
             }
 
-            ClusterMember? member = record.Members.FirstOrDefault(m => m.NodeId == node.Id);
-            if (node.Role == "manager")
+            if (node.Role == "manager" && !lastManager)
             {
-                // A manager must be demoted before it leaves, or the raft quorum loses a member abruptly.
-                IList<NodeListResponse> all = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
-                if (all.Count(n => n.Spec?.Role == "manager") > 1)
+                // A manager is demoted before it leaves, so the raft quorum shrinks in order.
+                reporter.Verbose($"Demoting {host} before it leaves.");
+                await UpdateNodeAsync(record, node.Id, new NodeChange(role: "worker"), reporter, cancellationToken).ConfigureAwait(false);
+                (manager, _) = await RequireManagerAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
+            ClusterMember? member = record.Members.FirstOrDefault(m => m.NodeId == node.Id);
+            bool left = false;
+            if (member != null)
+            {
+                try
                 {
-                    reporter.Verbose($"Demoting {node.Hostname} before it leaves.");
-                    await UpdateNodeAsync(record, node.Id, new NodeChange(role: "worker"), reporter, cancellationToken).ConfigureAwait(false);
-                    (manager, _) = await RequireManagerAsync(record, cancellationToken).ConfigureAwait(false);
+                    DockerConnection engine = await ConnectAsync(member, cancellationToken).ConfigureAwait(false);
+                    reporter.Verbose($"{host} leaves the swarm.");
+                    await engine.LeaveSwarmAsync(force: lastManager, cancellationToken).ConfigureAwait(false);
+                    left = true;
+                }
+                catch (SwarmException unreachable) when (force)
+                {
+                    reporter.Warning($"{host} could not leave by itself ({unreachable.Message}); removing it from the managers' list anyway (-Force).");
                 }
             }
 
-            if (member != null)
+            if (!lastManager)
             {
-                DockerConnection engine = await ConnectAsync(member, cancellationToken).ConfigureAwait(false);
-                reporter.Verbose($"{node.Hostname} leaves the swarm.");
-                await engine.Client.Swarm.LeaveSwarmAsync(new SwarmLeaveParameters { Force = force || node.Role == "manager" }, cancellationToken).ConfigureAwait(false);
-            }
+                reporter.Verbose($"Removing {host} from the managers' node list.");
+                if (left)
+                {
+                    await WaitUntilDownAsync(manager, node.Id, cancellationToken).ConfigureAwait(false);
+                }
 
-            if (member == null || node.Role != "manager")
-            {
-                reporter.Verbose($"Removing {node.Hostname} from the managers' node list.");
-                await WaitUntilDownAsync(manager, node.Id, member != null, cancellationToken).ConfigureAwait(false);
-                await manager.Client.Swarm.RemoveNodeAsync(node.Id, force || member == null, cancellationToken).ConfigureAwait(false);
+                await CallAsync(host, async () =>
+                {
+                    await manager.Client.Swarm.RemoveNodeAsync(node.Id, force || !left, cancellationToken).ConfigureAwait(false);
+                    return string.Empty;
+                }).ConfigureAwait(false);
             }
 
             if (member != null)
@@ -231,7 +253,7 @@ namespace SwarmPS.Engine.Cluster
             });
         }
 
-        private async Task<SwarmNode> AddNodeAsync(ClusterRecord record, DockerConnection engine, string role, string? advertiseAddress, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
+        private async Task<SwarmNode> AddNodeAsync(ClusterRecord record, DockerConnection engine, string role, string? advertiseAddress, bool force, bool allowInit, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string host = engine.Name;
             SystemInfoResponse info = await engine.Client.System.GetSystemInfoAsync(cancellationToken).ConfigureAwait(false);
@@ -244,9 +266,16 @@ namespace SwarmPS.Engine.Cluster
                 bool inThisSwarm = manager != null && await IsNodeOfAsync(manager.Value.Connection, localNodeId, cancellationToken).ConfigureAwait(false);
                 if (inThisSwarm)
                 {
-                    reporter.Verbose($"{host} is already a node of cluster '{record.Name}'; nothing to change.");
                     RememberMember(record, engine, localNodeId);
-                    return await DescribeNodeAsync(manager!.Value.Connection, record, localNodeId, false, cancellationToken).ConfigureAwait(false);
+                    SwarmNode current = await DescribeNodeAsync(manager!.Value.Connection, record, localNodeId, false, cancellationToken).ConfigureAwait(false);
+                    if (current.Role == role)
+                    {
+                        reporter.Verbose($"{host} is already a {role} of cluster '{record.Name}'; nothing to change.");
+                        return current;
+                    }
+
+                    reporter.Verbose($"{host} is a {current.Role} of cluster '{record.Name}'; making it a {role}.");
+                    return await UpdateNodeAsync(record, localNodeId, new NodeChange(role: role), reporter, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (!force)
@@ -262,10 +291,17 @@ namespace SwarmPS.Engine.Cluster
             string advertise = await AdvertiseAddressAsync(engine, advertiseAddress, cancellationToken).ConfigureAwait(false);
             if (manager == null)
             {
-                if (role != "manager")
+                if (!string.IsNullOrEmpty(record.SwarmId))
+                {
+                    // Initialising here would split the cluster into two swarms.
+                    throw new SwarmException("NoManagerReachable", SwarmErrorKind.ResourceUnavailable,
+                        $"No manager of cluster '{record.Name}' (swarm {record.SwarmId}) answers, so {host} cannot join it. Bring a manager back up; SwarmPS does not start a second swarm under the same name.", host);
+                }
+
+                if (!allowInit || role != "manager")
                 {
                     throw new SwarmException("NoManagerReachable", SwarmErrorKind.ResourceUnavailable,
-                        $"Cluster '{record.Name}' has no reachable manager to join {host} to. Start one with Start-SwarmManager -Cluster {record.Name} -HostName <host>.", host);
+                        $"Cluster '{record.Name}' has no reachable manager to join {host} to. Start one with Start-SwarmManager -Cluster {record.Name} -HostName <host> first.", host);
                 }
 
                 reporter.Progress("Initialising the swarm", 40);
@@ -399,13 +435,8 @@ namespace SwarmPS.Engine.Cluster
             return leader?.ManagerStatus?.Addr ?? $"{manager.Address}:{SwarmPort}";
         }
 
-        private static async Task WaitUntilDownAsync(DockerConnection manager, string nodeId, bool expectLeave, CancellationToken cancellationToken)
+        private static async Task WaitUntilDownAsync(DockerConnection manager, string nodeId, CancellationToken cancellationToken)
         {
-            if (!expectLeave)
-            {
-                return;
-            }
-
             // The managers see a node that left as "down" after a moment; removing it earlier needs force.
             for (int attempt = 0; attempt < 30; attempt++)
             {

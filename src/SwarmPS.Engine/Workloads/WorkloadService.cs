@@ -26,7 +26,7 @@ namespace SwarmPS.Engine.Workloads
             this.clusters = clusters;
         }
 
-        public async Task<SwarmContainer> CreateAsync(ClusterRecord record, ContainerRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<SwarmContainer>> CreateAsync(ClusterRecord record, ContainerRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             (DockerConnection manager, _) = await clusters.RequireManagerAsync(record, cancellationToken).ConfigureAwait(false);
             IList<NodeListResponse> nodes = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
@@ -42,7 +42,8 @@ namespace SwarmPS.Engine.Workloads
                 }
 
                 reporter.Verbose($"'{request.Name}' already exists with image {image}; nothing to create.");
-                return await WaitForTaskAsync(manager, existing.ID, record, nodes, request, changed: false, reporter, cancellationToken).ConfigureAwait(false);
+                ulong replicas = existing.Spec?.Mode?.Replicated?.Replicas ?? 1;
+                return await WaitForTasksAsync(manager, existing.ID ?? string.Empty, replicas, record, nodes, request, changed: false, reporter, cancellationToken).ConfigureAwait(false);
             }
 
             // Fail fast where swarm would leave the task pending for ever.
@@ -73,7 +74,8 @@ namespace SwarmPS.Engine.Workloads
                     ContainerSpec = new ContainerSpec
                     {
                         Image = request.Image,
-                        Command = request.Command.Count > 0 ? request.Command.ToList() : null,
+                        // Like the arguments after the image in docker run: they replace CMD, the entrypoint stays.
+                        Args = request.Command.Count > 0 ? request.Command.ToList() : null,
                         Env = request.Environment.Count > 0 ? request.Environment.Select(e => $"{e.Key}={e.Value}").ToList() : null,
                         Secrets = secretReferences.Count > 0 ? secretReferences : null,
                     },
@@ -96,16 +98,22 @@ namespace SwarmPS.Engine.Workloads
             }
             catch (DockerApiException failure)
             {
+                // Nothing half-applied: the secrets made for this service go with it.
+                foreach (SecretReference secret in secretReferences)
+                {
+                    await DeleteSecretWhenFreeAsync(manager, secret.SecretID, cancellationToken).ConfigureAwait(false);
+                }
+
                 throw new SwarmException("ContainerCreateFailed", SwarmErrorKind.InvalidOperation,
                     $"Creating '{request.Name}' failed ({(int)failure.StatusCode}): {failure.ResponseBody?.Trim()}", request.Name, failure);
             }
 
             if (request.NoWait)
             {
-                return new SwarmContainer(new SwarmContainerData { Name = request.Name, ServiceId = created.ID ?? string.Empty, Image = request.Image, State = "pending", Cluster = record.Name, Changed = true });
+                return new[] { new SwarmContainer(new SwarmContainerData { Name = request.Name, ServiceId = created.ID ?? string.Empty, Image = request.Image, State = "pending", Cluster = record.Name, Changed = true }) };
             }
 
-            return await WaitForTaskAsync(manager, created.ID ?? string.Empty, record, nodes, request, changed: true, reporter, cancellationToken).ConfigureAwait(false);
+            return await WaitForTasksAsync(manager, created.ID ?? string.Empty, request.Replicas, record, nodes, request, changed: true, reporter, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Containers on the cluster's nodes, read from every member's engine in parallel.</summary>
@@ -123,6 +131,11 @@ namespace SwarmPS.Engine.Workloads
                 catch (SwarmException failure)
                 {
                     reporter.Warning($"Skipping {member.Name}: {failure.Message}");
+                    return Array.Empty<SwarmContainer>();
+                }
+                catch (DockerApiException failure)
+                {
+                    reporter.Warning($"Skipping {member.Name}: its engine answered {(int)failure.StatusCode}: {failure.ResponseBody?.Trim()}");
                     return Array.Empty<SwarmContainer>();
                 }
             });
@@ -162,6 +175,21 @@ namespace SwarmPS.Engine.Workloads
             DockerConnection engine = await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
             reporter.Verbose($"Removing container {container.ContainerName} on {container.Node}.");
             await engine.Client.Containers.RemoveContainerAsync(container.ContainerId, new ContainerRemoveParameters { Force = true }, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>A SwarmPS service by name even when it has no container (pending, failed): what Remove-SwarmContainer needs.</summary>
+        public async Task<SwarmContainer?> FindServiceByNameAsync(ClusterRecord record, string name, CancellationToken cancellationToken)
+        {
+            (DockerConnection manager, _) = await clusters.RequireManagerAsync(record, cancellationToken).ConfigureAwait(false);
+            SwarmService? service = await FindServiceAsync(manager, name, cancellationToken).ConfigureAwait(false);
+            return service == null ? null : new SwarmContainer(new SwarmContainerData
+            {
+                Name = name,
+                ServiceId = service.ID ?? string.Empty,
+                Image = service.Spec?.TaskTemplate?.ContainerSpec?.Image?.Split('@')[0] ?? string.Empty,
+                State = "no container",
+                Cluster = record.Name,
+            });
         }
 
         /// <summary>Swarm stops a removed service's containers in the background; wait, so a listing right after is true.</summary>
@@ -350,10 +378,16 @@ namespace SwarmPS.Engine.Workloads
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
                 }
+                catch (DockerApiException failure)
+                {
+                    throw new SwarmException("SecretRemoveFailed", SwarmErrorKind.InvalidOperation,
+                        $"Secret {id} could not be removed ({(int)failure.StatusCode}): {failure.ResponseBody?.Trim()} Remove it with docker secret rm on a manager.", id, failure);
+                }
             }
         }
 
-        private async Task<SwarmContainer> WaitForTaskAsync(DockerConnection manager, string serviceId, ClusterRecord record, IList<NodeListResponse> nodes, ContainerRequest request, bool changed, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>Waits, with progress, until <paramref name="replicas"/> tasks run; fails fast on a failed or rejected task.</summary>
+        private async Task<IReadOnlyList<SwarmContainer>> WaitForTasksAsync(DockerConnection manager, string serviceId, ulong replicas, ClusterRecord record, IList<NodeListResponse> nodes, ContainerRequest request, bool changed, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             DateTime deadline = DateTime.UtcNow + request.StartTimeout;
             string last = "no task yet";
@@ -362,30 +396,27 @@ namespace SwarmPS.Engine.Workloads
                 IList<TaskResponse> tasks = await manager.Client.Tasks.ListAsync(
                     new TasksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [serviceId] = true } } },
                     cancellationToken).ConfigureAwait(false);
-                TaskResponse? running = tasks.Where(t => t.Status?.State == TaskState.Running).OrderByDescending(t => t.CreatedAt).FirstOrDefault();
-                if (running != null)
+                List<TaskResponse> running = tasks
+                    .Where(t => t.Status?.State == TaskState.Running && t.DesiredState == TaskState.Running)
+                    .OrderBy(t => t.Slot)
+                    .ToList();
+                if ((ulong)running.Count >= replicas)
                 {
-                    if (!nodes.Any(n => n.ID == running.NodeID))
+                    if (running.Any(t => !nodes.Any(n => n.ID == t.NodeID)))
                     {
                         nodes = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    NodeListResponse node = nodes.First(n => n.ID == running.NodeID);
-                    reporter.Verbose($"'{request.Name}' runs on {node.Description?.Hostname}.");
-                    return ContainerMapper.FromTask(running, request.Name, request.Image, node, record.Name, changed);
-                }
-
-                TaskResponse? failed = tasks.Where(t => t.Status?.State is TaskState.Failed or TaskState.Rejected).OrderByDescending(t => t.CreatedAt).FirstOrDefault();
-                if (failed != null && failed.DesiredState == TaskState.Shutdown && tasks.All(t => t.Status?.State != TaskState.Running))
-                {
-                    last = failed.Status?.Err ?? failed.Status?.Message ?? "failed";
+                    var containers = running.Select(t => ContainerMapper.FromTask(t, request.Name, request.Image, nodes.First(n => n.ID == t.NodeID), record.Name, changed)).ToList();
+                    reporter.Verbose($"'{request.Name}' runs on {string.Join(", ", containers.Select(c => c.Node))}.");
+                    return containers;
                 }
 
                 TaskResponse? newest = tasks.OrderByDescending(t => t.CreatedAt).FirstOrDefault();
                 if (newest != null)
                 {
                     last = $"{newest.Status?.State}: {newest.Status?.Err ?? newest.Status?.Message}";
-                    reporter.Progress($"Task is {newest.Status?.State}", 60);
+                    reporter.Progress($"{running.Count} of {replicas} running; newest task {newest.Status?.State}", (int)(running.Count * 100 / (long)Math.Max(1UL, replicas)));
                     if (newest.Status?.State is TaskState.Failed or TaskState.Rejected)
                     {
                         throw new SwarmException("ContainerStartFailed", SwarmErrorKind.InvalidOperation,
@@ -397,7 +428,7 @@ namespace SwarmPS.Engine.Workloads
             }
 
             throw new SwarmException("ContainerStartTimeout", SwarmErrorKind.OperationTimeout,
-                $"'{request.Name}' did not reach running within {request.StartTimeout.TotalSeconds} seconds (last: {last}). It stays in the cluster; watch it with Get-SwarmContainer or remove it with Remove-SwarmContainer.", request.Name);
+                $"'{request.Name}' did not reach running within {request.StartTimeout.TotalSeconds} seconds (last: {last}). It stays in the cluster; watch it with Get-SwarmContainer or remove it with Remove-SwarmContainer {request.Name}.", request.Name);
         }
 
         private static async Task<SwarmService?> FindServiceAsync(DockerConnection manager, string name, CancellationToken cancellationToken)

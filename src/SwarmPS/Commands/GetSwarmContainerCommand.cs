@@ -52,7 +52,7 @@ namespace SwarmPS.Commands
                 selected = selected.Where(c => namePatterns.Any(p => p.IsMatch(c.Name) || p.IsMatch(c.ContainerName) || p.IsMatch(c.ToString())));
                 foreach (string name in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
                 {
-                    if (!containers.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, name, StringComparison.OrdinalIgnoreCase)))
+                    if (!containers.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ToString(), name, StringComparison.OrdinalIgnoreCase)))
                     {
                         WriteError(ErrorRecords.From(new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound,
                             $"No container named '{name}' runs in cluster '{record.Name}'."), name));

@@ -44,7 +44,12 @@ namespace SwarmPS.Commands
             {
                 System.Collections.Generic.IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
                 RunAsync(async channel => all = await workloads.ListAsync(record, true, NullReporter.Instance, StopToken).ConfigureAwait(false));
-                container = all.FirstOrDefault(c => string.Equals(c.Name, Name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, Name, StringComparison.OrdinalIgnoreCase));
+                // A running container first: an old stopped one of the same service is rarely what is meant.
+                container = all
+                    .Where(c => string.Equals(c.Name, Name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, Name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ToString(), Name, StringComparison.OrdinalIgnoreCase))
+                    .OrderByDescending(c => c.State == "running")
+                    .ThenByDescending(c => c.Created)
+                    .FirstOrDefault();
                 if (container == null)
                 {
                     WriteError(ErrorRecords.From(new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound, $"No container named '{Name}' in cluster '{record.Name}'."), Name));

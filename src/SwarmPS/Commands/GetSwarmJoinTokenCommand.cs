@@ -15,7 +15,7 @@ namespace SwarmPS.Commands
         /// <summary>Worker or Manager.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateSet("Worker", "Manager", IgnoreCase = true)]
-        public string Role { get; set; } = "Worker";
+        public string Role { get; set; } = string.Empty;
 
         /// <summary>Return the token as plain text. It grants membership of the swarm: keep it secret.</summary>
         [Parameter]

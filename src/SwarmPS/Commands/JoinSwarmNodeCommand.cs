@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
@@ -12,24 +13,8 @@ namespace SwarmPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Join, "SwarmNode", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(SwarmNode))]
-    public sealed class JoinSwarmNodeCommand : ClusterCmdlet
+    public sealed class JoinSwarmNodeCommand : ClusterHostCmdlet
     {
-        private const string NameSet = "HostName";
-        private const string ObjectSet = "InputObject";
-
-        private readonly List<string> hosts = new List<string>();
-
-        /// <summary>Hosts to join; their Engine API must be enabled (Enable-DockerTcpSocket).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-        [Alias("ComputerName", "Name")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(HostNameCompleter))]
-        public string[] HostName { get; set; } = Array.Empty<string>();
-
-        /// <summary>Hosts as DockerHost, SwarmHost or SwarmNode objects.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
-
         /// <summary>Worker (default) or Manager.</summary>
         [Parameter]
         [ValidateSet("Worker", "Manager", IgnoreCase = true)]
@@ -44,16 +29,12 @@ namespace SwarmPS.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = HostFanOut.DefaultThrottleLimit;
 
-        protected override void ProcessRecord()
-        {
-            hosts.AddRange(ParameterSetName == ObjectSet ? HostInputs.NamesOf(this, Sessions, InputObject) : HostName);
-        }
-
         protected override void EndProcessing()
         {
+            ValidateAdvertiseAddress();
             ClusterRecord record = ResolveCluster();
             string role = Role.ToLowerInvariant();
-            var approved = hosts.FindAll(host => ShouldProcess(host, $"Join cluster '{record.Name}' as {role}"));
+            var approved = Hosts.Where(host => ShouldProcess(host, $"Join cluster '{record.Name}' as {role}")).ToList();
             var gate = new object();
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
@@ -71,7 +52,7 @@ namespace SwarmPS.Commands
                         own = Service.Repository.Load(record.Name);
                     }
 
-                    SwarmNode node = await Service.JoinAsync(own, engine, role, null, Force.IsPresent, reporter, token).ConfigureAwait(false);
+                    SwarmNode node = await Service.JoinAsync(own, engine, role, AdvertiseAddress, Force.IsPresent, reporter, token).ConfigureAwait(false);
                     return NodeOutput.Wrap(node);
                 },
                 StopToken));

@@ -32,6 +32,11 @@ namespace SwarmPS.Commands
 
             if (repository.Exists(Name))
             {
+                if (!ShouldProcess(Name, "Make the existing cluster the current one"))
+                {
+                    return;
+                }
+
                 WriteVerbose($"Cluster '{Name}' already exists in {repository.PathOf(Name)}; nothing to create. It is now the current cluster.");
             }
             else if (ShouldProcess(Name, $"Create cluster and save it in {repository.PathOf(Name)}"))

@@ -43,10 +43,20 @@ namespace SwarmPS.Commands
                 targets = new List<SwarmContainer>();
                 foreach (string name in Name)
                 {
-                    var matches = all.Where(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, name, StringComparison.OrdinalIgnoreCase)).ToList();
+                    var matches = all.Where(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ToString(), name, StringComparison.OrdinalIgnoreCase)).ToList();
                     if (matches.Count == 0)
                     {
-                        WriteVerbose($"No container named '{name}' in cluster '{record.Name}'; nothing to remove.");
+                        // A service whose task never started has no container, but is still there to remove.
+                        SwarmContainer? service = null;
+                        RunAsync(async channel => service = await workloads.FindServiceByNameAsync(record, name, StopToken).ConfigureAwait(false));
+                        if (service != null)
+                        {
+                            matches.Add(service);
+                        }
+                        else
+                        {
+                            WriteVerbose($"No container named '{name}' in cluster '{record.Name}'; nothing to remove.");
+                        }
                     }
 
                     targets.AddRange(matches);

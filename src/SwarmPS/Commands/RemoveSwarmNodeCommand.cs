@@ -12,22 +12,8 @@ namespace SwarmPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "SwarmNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(void))]
-    public sealed class RemoveSwarmNodeCommand : ClusterCmdlet
+    public sealed class RemoveSwarmNodeCommand : ClusterNodeCmdlet
     {
-        private const string NameSet = "Name";
-        private const string ObjectSet = "InputObject";
-
-        /// <summary>Node host names or ids.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-        [Alias("Hostname")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(NodeNameCompleter))]
-        public string[] Name { get; set; } = Array.Empty<string>();
-
-        /// <summary>Nodes as Get-SwarmNode returns them.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public SwarmNode[] InputObject { get; set; } = Array.Empty<SwarmNode>();
-
         /// <summary>Drain the node first, so its tasks move to other nodes before it leaves.</summary>
         [Parameter]
         public SwitchParameter Drain { get; set; }
@@ -39,12 +25,9 @@ namespace SwarmPS.Commands
         protected override void ProcessRecord()
         {
             ClusterRecord record = ResolveCluster();
-            IReadOnlyList<SwarmNode> nodes = Array.Empty<SwarmNode>();
-            RunAsync(async channel => nodes = await Service.GetNodesAsync(record, StopToken).ConfigureAwait(false));
-            IEnumerable<string> wanted = ParameterSetName == ObjectSet ? InputObject.Select(n => n.Id) : Name;
-            foreach (string name in wanted)
+            (_, var wanted) = ResolveNodes(record);
+            foreach ((string name, SwarmNode? node) in wanted)
             {
-                SwarmNode? node = nodes.FirstOrDefault(n => string.Equals(n.Hostname, name, StringComparison.OrdinalIgnoreCase) || n.Id == name || n.Address == name);
                 if (node == null)
                 {
                     WriteVerbose($"Cluster '{record.Name}' has no node '{name}'; nothing to remove.");

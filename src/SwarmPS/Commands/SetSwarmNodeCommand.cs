@@ -13,22 +13,8 @@ namespace SwarmPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "SwarmNode", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(SwarmNode))]
-    public sealed class SetSwarmNodeCommand : ClusterCmdlet
+    public sealed class SetSwarmNodeCommand : ClusterNodeCmdlet
     {
-        private const string NameSet = "Name";
-        private const string ObjectSet = "InputObject";
-
-        /// <summary>Node host names or ids.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-        [Alias("Hostname")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(NodeNameCompleter))]
-        public string[] Name { get; set; } = Array.Empty<string>();
-
-        /// <summary>Nodes as Get-SwarmNode returns them.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public SwarmNode[] InputObject { get; set; } = Array.Empty<SwarmNode>();
-
         /// <summary>Node labels to set, as a hashtable or key=value strings.</summary>
         [Parameter]
         [LabelArgumentTransformation]
@@ -70,12 +56,9 @@ namespace SwarmPS.Commands
             }
 
             ClusterRecord record = ResolveCluster();
-            IReadOnlyList<SwarmNode> nodes = Array.Empty<SwarmNode>();
-            RunAsync(async channel => nodes = await Service.GetNodesAsync(record, StopToken).ConfigureAwait(false));
-            IEnumerable<string> wanted = ParameterSetName == ObjectSet ? InputObject.Select(n => n.Id) : Name;
-            foreach (string name in wanted)
+            (IReadOnlyList<SwarmNode> nodes, var wanted) = ResolveNodes(record);
+            foreach ((string name, SwarmNode? node) in wanted)
             {
-                SwarmNode? node = nodes.FirstOrDefault(n => string.Equals(n.Hostname, name, StringComparison.OrdinalIgnoreCase) || n.Id == name || n.Address == name);
                 if (node == null)
                 {
                     WriteError(ErrorRecords.From(new SwarmException("NodeNotFound", SwarmErrorKind.ObjectNotFound,

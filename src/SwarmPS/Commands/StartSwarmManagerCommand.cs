@@ -14,42 +14,17 @@ namespace SwarmPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "SwarmManager", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(SwarmNode))]
-    public sealed class StartSwarmManagerCommand : ClusterCmdlet
+    public sealed class StartSwarmManagerCommand : ClusterHostCmdlet
     {
-        private const string NameSet = "HostName";
-        private const string ObjectSet = "InputObject";
-
-        private readonly List<string> hosts = new List<string>();
-
-        /// <summary>The host to make a manager; its Engine API must be enabled (Enable-DockerTcpSocket).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-        [Alias("ComputerName", "Name")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(HostNameCompleter))]
-        public string[] HostName { get; set; } = Array.Empty<string>();
-
-        /// <summary>Hosts as Enable-DockerTcpSocket or Get-DockerHost return them.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
-
-        /// <summary>The address other nodes reach this manager at; defaults to the address its engine was reached at.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? AdvertiseAddress { get; set; }
-
         /// <summary>Make the host leave another swarm it is in first.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            hosts.AddRange(ParameterSetName == ObjectSet ? HostInputs.NamesOf(this, Sessions, InputObject) : HostName);
-        }
-
         protected override void EndProcessing()
         {
+            ValidateAdvertiseAddress();
             ClusterRecord record = ResolveCluster();
-            foreach (string host in hosts)
+            foreach (string host in Hosts)
             {
                 if (!ShouldProcess(host, $"Make a manager of cluster '{record.Name}'"))
                 {

@@ -40,7 +40,14 @@ namespace SwarmPS.Infrastructure
                 {
                     reporter.Progress("Starting", 0);
                     object? result = await work(item, reporter, cancellationToken).ConfigureAwait(false);
-                    if (result != null)
+                    if (result is System.Collections.IEnumerable many && result is not string && result is not PSObject)
+                    {
+                        foreach (object one in many)
+                        {
+                            channel.WriteObject(one);
+                        }
+                    }
+                    else if (result != null)
                     {
                         channel.WriteObject(result);
                     }

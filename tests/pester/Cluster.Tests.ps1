@@ -97,6 +97,23 @@ Describe 'A cluster from bare hosts' {
     }
 }
 
+Describe 'Tab completion from the live cluster' {
+    It 'offers node names, label filters and constraints' {
+        $line = 'Get-SwarmNode -Name core-0'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $Node2.name
+        $line = 'Get-SwarmNode -Label stor'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'storage=ssd'
+        $line = 'New-SwarmContainer -Name x -Image y -Constraint storage=='
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'storage==disk'
+        $line = 'New-SwarmContainer -Name x -Image swarmps/b'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'swarmps/busybox:latest'
+        $line = 'Get-SwarmCluster -Name de'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'demo'
+        $line = 'Get-DockerHost -HostName 10.213.7.10'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $Node3.address
+    }
+}
+
 Describe 'Node changes' {
     It 'sets and removes node labels, idempotently' {
         $changed = Set-SwarmNode -Name $Node2.name -Label 'zone=a' -Confirm:$false

@@ -94,6 +94,15 @@ Describe 'Connect-SwarmHost' {
         $failures[0].TargetObject | Should -Be '127.0.0.1'
     }
 
+    It 're-opens a dropped session transparently, with the same host key' {
+        # Kill every sshd session of core on the node, ours included; the plain ssh that does it dies too.
+        Invoke-LabSsh -Node $Node1 -Command "sudo -n pkill -KILL -u core -f 'sshd: core'" | Out-Null
+        Start-Sleep -Milliseconds 500
+        Enable-DockerTcpSocket -HostName $Node1.address -Insecure -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -BeNullOrEmpty
+        (Get-SwarmHost -Name $Node1.address).Connected | Should -BeTrue
+    }
+
     It 'rejects a port out of range before connecting' {
         { Connect-SwarmHost -HostName $Node1.address -Port 70000 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SwarmPS.Commands.ConnectSwarmHostCommand'
     }
@@ -221,7 +230,7 @@ Describe 'Enable-DockerTcpSocket -Insecure' {
         $result.Labels.storage | Should -Be 'disk'
         $result.Labels.rack | Should -Be 'r1'
         ($warnings -join ' ') | Should -BeLike '*WITHOUT authentication*2375*'
-        (& curl -s --max-time 10 "http://$($Node3.address):2375/info" | ConvertFrom-Json).Labels | Should -Be @('rack=r1', 'storage=disk')
+        (& curl -s --max-time 10 "http://$($Node3.address):2375/info" | ConvertFrom-Json).Labels | Sort-Object | Should -Be @('rack=r1', 'storage=disk')
         (Invoke-LabSsh -Node $Node3 -Command 'sudo -n cat /etc/docker/daemon.json' | ConvertFrom-Json).'log-level' | Should -Be 'warn'
     }
 }

@@ -294,7 +294,9 @@ namespace SwarmPS.Engine.Workloads
                 DockerConnection engine = await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    image ??= await engine.Client.Images.InspectImageAsync(request.Image, cancellationToken).ConfigureAwait(false);
+                    // Every eligible node is asked, so the warning below names all that lack the image.
+                    ImageInspectResponse found = await engine.Client.Images.InspectImageAsync(request.Image, cancellationToken).ConfigureAwait(false);
+                    image ??= found;
                 }
                 catch (DockerImageNotFoundException)
                 {

@@ -59,6 +59,16 @@ Describe 'Connect-SwarmHost' {
         $h.UserName | Should -Be 'core'
     }
 
+    It 'reaches an engine with no TCP port at all over SSH (-Transport Ssh)' {
+        $engine = Get-DockerHost -HostName $Node3.address -Transport Ssh
+        $engine.Endpoint | Should -Be "ssh://core@$($Node3.address)"
+        $engine.Tls | Should -BeFalse
+        $engine.OperatingSystem | Should -Match 'Debian'
+        $engine.ApiVersion | Should -Match '^1\.\d+$'
+        (Get-NodeFacts $Node3)[2] | Should -Be '' -Because 'nothing listens on TCP 2375 or 2376'
+        { Get-DockerHost -HostName 10.213.7.199 -Transport Ssh -ErrorAction Stop } | Should -Throw -ErrorId 'HostNotConnected,SwarmPS.Commands.GetDockerHostCommand'
+    }
+
     It 'refuses a changed host key with both fingerprints, and runs nothing' {
         $other = Join-Path $Scratch 'forged_known_hosts'
         & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $Scratch 'forged') | Out-Null

@@ -27,6 +27,7 @@ namespace SwarmPS.Engine.Docker
 
         private readonly DockerClient client;
         private readonly TlsIdentity? identity;
+        private string? sshUser;
 
         private DockerConnection(string name, string address, int port, TlsIdentity? identity, DockerClient client, string apiVersion, string engineVersion)
         {
@@ -49,7 +50,8 @@ namespace SwarmPS.Engine.Docker
 
         public bool Tls { get; }
 
-        public string Endpoint => $"tcp://{Address}:{Port}";
+        /// <summary>tcp://address:port, or ssh://user@address for an engine reached over SSH.</summary>
+        public string Endpoint => sshUser != null ? $"ssh://{sshUser}@{Address}" : $"tcp://{Address}:{Port}";
 
         public string ApiVersion { get; }
 
@@ -72,6 +74,29 @@ namespace SwarmPS.Engine.Docker
             Version pinned = engineApi < LibraryApiVersion ? engineApi : LibraryApiVersion;
             DockerClient client = Build(endpoint, tls, pinned);
             return new DockerConnection(name, address, port, tls, client, $"{pinned.Major}.{pinned.Minor}", version.Version);
+        }
+
+        /// <summary>
+        /// Opens a client that reaches the engine through the host's SSH session (docker system dial-stdio),
+        /// so the engine needs no TCP port at all. The SSH host key check protects it instead of TLS.
+        /// </summary>
+        public static async Task<DockerConnection> OpenOverSshAsync(Ssh.HostSession session, CancellationToken cancellationToken)
+        {
+            var endpoint = new Uri($"ssh://{session.UserName}@{session.Address}");
+            var options = new SshTransportOptions(session);
+            VersionResponse version;
+            using (DockerClient probe = new DockerClientBuilder().WithTimeout(RequestTimeout).WithTransportOptions(SshDialStdioHandlerFactory.Instance, options).Build())
+            {
+                version = await CallAsync(session.Name, endpoint, () => probe.System.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
+            }
+
+            Version engineApi = Version.TryParse(version.APIVersion, out Version? parsed) ? parsed : new Version(1, 41);
+            Version pinned = engineApi < LibraryApiVersion ? engineApi : LibraryApiVersion;
+            DockerClient client = new DockerClientBuilder().WithTimeout(RequestTimeout).WithApiVersion(pinned).WithTransportOptions(SshDialStdioHandlerFactory.Instance, options).Build();
+            return new DockerConnection(session.Name, session.Address, session.Port, null, client, $"{pinned.Major}.{pinned.Minor}", version.Version)
+            {
+                sshUser = session.UserName,
+            };
         }
 
         public async Task<DockerHost> DescribeAsync(bool changed, CancellationToken cancellationToken)

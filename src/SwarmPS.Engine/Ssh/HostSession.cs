@@ -164,6 +164,34 @@ namespace SwarmPS.Engine.Ssh
             await SudoCheckedAsync(command, "RemoteWriteFailed", $"Writing {path}", cancellationToken, Encoding.UTF8.GetBytes(content)).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Starts `docker system dial-stdio` on the host and returns its stdin and stdout as one stream:
+        /// the Engine API over SSH, with no TCP port open on the host.
+        /// </summary>
+        internal async Task<Stream> OpenDialStdioAsync(CancellationToken cancellationToken)
+        {
+            await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            SudoMode mode = await GetDockerModeAsync(cancellationToken).ConfigureAwait(false);
+            string command = mode switch
+            {
+                SudoMode.NotNeeded => "docker system dial-stdio",
+                SudoMode.Passwordless => "sudo -n docker system dial-stdio",
+                _ => "sudo -S -p '' docker system dial-stdio",
+            };
+            SshCommand ssh = client.CreateCommand(command);
+            Task execution = ssh.ExecuteAsync(CancellationToken.None);
+            Stream input = ssh.CreateInputStream();
+            if (mode == SudoMode.WithPassword)
+            {
+                // sudo -S reads the password as the first line; everything after it is the engine's.
+                byte[] password = Encoding.UTF8.GetBytes(PlainSecret() + "\n");
+                await input.WriteAsync(password, cancellationToken).ConfigureAwait(false);
+                Array.Clear(password);
+            }
+
+            return new Docker.SshStdioStream(ssh, execution, input);
+        }
+
         public void Dispose()
         {
             try
@@ -202,6 +230,13 @@ namespace SwarmPS.Engine.Ssh
             {
                 reconnect.Release();
             }
+        }
+
+        /// <summary>Whether the login user reaches the engine directly (root, or in the docker group) or needs sudo.</summary>
+        private async Task<SudoMode> GetDockerModeAsync(CancellationToken cancellationToken)
+        {
+            RemoteCommandResult direct = await RunAsync("docker version --format '{{.Server.APIVersion}}'", null, cancellationToken).ConfigureAwait(false);
+            return direct.Succeeded ? SudoMode.NotNeeded : await GetSudoModeAsync(cancellationToken).ConfigureAwait(false);
         }
 
         private async Task<SudoMode> GetSudoModeAsync(CancellationToken cancellationToken)

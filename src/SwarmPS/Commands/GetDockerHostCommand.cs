@@ -43,6 +43,14 @@ namespace SwarmPS.Commands
         [Parameter]
         public SwitchParameter Insecure { get; set; }
 
+        /// <summary>
+        /// Tcp (default): the Engine API's TCP port. Ssh: through the host's open SSH session (docker system
+        /// dial-stdio), for an engine with no TCP port open at all.
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Tcp", "Ssh", IgnoreCase = true)]
+        public string Transport { get; set; } = "Tcp";
+
         /// <summary>How many hosts are asked at once.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -87,6 +95,11 @@ namespace SwarmPS.Commands
                 ThrottleLimit,
                 async (name, reporter, token) =>
                 {
+                    if (string.Equals(Transport, "Ssh", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return await OverSshAsync(name, reporter, token).ConfigureAwait(false);
+                    }
+
                     DockerConnection? connection = Sessions.FindEngine(name);
                     if (connection == null)
                     {
@@ -110,6 +123,17 @@ namespace SwarmPS.Commands
                     return await connection.DescribeAsync(false, token).ConfigureAwait(false);
                 },
                 StopToken));
+        }
+
+        /// <summary>Reads docker info over the host's SSH session; the connection is not kept, since it is not the engine's TCP endpoint.</summary>
+        private async System.Threading.Tasks.Task<object?> OverSshAsync(string name, IOperationReporter reporter, System.Threading.CancellationToken token)
+        {
+            Engine.Ssh.HostSession session = Sessions.FindHost(name)
+                ?? throw new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
+                    $"-Transport Ssh needs an SSH session to '{name}'. Open one with Connect-SwarmHost -HostName {name}.", name);
+            reporter.Verbose($"Reaching the engine through SSH (docker system dial-stdio) as {session.UserName}@{session.Address}.");
+            using DockerConnection connection = await DockerConnection.OpenOverSshAsync(session, token).ConfigureAwait(false);
+            return await connection.DescribeAsync(false, token).ConfigureAwait(false);
         }
 
         private static string NameOf(PSObject item) => item.BaseObject switch

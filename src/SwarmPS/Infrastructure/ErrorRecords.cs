@@ -14,7 +14,15 @@ namespace SwarmPS.Infrastructure
         /// <summary>A failure nobody foresaw: still tagged with the host, never swallowed.</summary>
         internal static ErrorRecord Unexpected(Exception exception, string errorId, object? target)
         {
-            return new ErrorRecord(exception, errorId, ErrorCategory.NotSpecified, target);
+            ErrorCategory category = exception switch
+            {
+                TimeoutException => ErrorCategory.OperationTimeout,
+                System.Net.Sockets.SocketException or System.IO.IOException or System.Net.Http.HttpRequestException => ErrorCategory.ConnectionError,
+                UnauthorizedAccessException => ErrorCategory.PermissionDenied,
+                ArgumentException => ErrorCategory.InvalidArgument,
+                _ => ErrorCategory.NotSpecified,
+            };
+            return new ErrorRecord(exception, errorId, category, target);
         }
 
         internal static ErrorRecord InvalidArgument(string errorId, string message, object? target)

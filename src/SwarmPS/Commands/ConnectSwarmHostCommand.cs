@@ -1,4 +1,11 @@
+using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Management.Automation.Host;
 using System.Management.Automation;
 using SwarmPS.Engine.Ssh;
 using SwarmPS.Infrastructure;
@@ -35,26 +42,91 @@ namespace SwarmPS.Commands
         {
             HostConnector connector = CreateConnector();
             bool acceptNew = AcceptNewHostKey.IsPresent;
+
+            // In an interactive session an unknown host key is asked about, as ssh does; elsewhere it is an error.
+            bool mayAsk = !acceptNew && IsInteractive();
+            var unknown = new ConcurrentQueue<(SshTarget Target, SwarmException Failure)>();
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
                 targets,
                 target => target.HostName,
                 "Connecting to hosts",
                 ThrottleLimit,
-                async (target, reporter, token) =>
+                (target, reporter, token) => ConnectAsync(connector, target, acceptNew, reporter, token),
+                StopToken,
+                (target, failure) =>
                 {
-                    HostSession? existing = Sessions.FindHost(target.HostName);
-                    if (existing != null && existing.Connected && existing.Port == target.Port && existing.UserName == target.UserName)
+                    bool hold = mayAsk && failure.ErrorId == "HostKeyUnknown";
+                    if (hold)
                     {
-                        reporter.Verbose($"Already connected as {existing.UserName}; nothing to do.");
-                        return existing.ToSwarmHost();
+                        unknown.Enqueue((target, failure));
                     }
 
-                    HostSession session = await connector.ConnectAsync(target, acceptNew, reporter, token).ConfigureAwait(false);
-                    Sessions.AddHost(session);
-                    return session.ToSwarmHost();
-                },
-                StopToken));
+                    return hold;
+                }));
+
+            foreach ((SshTarget target, SwarmException failure) in unknown)
+            {
+                if (!Ask(failure))
+                {
+                    WriteSwarmError(failure, target.HostName);
+                    continue;
+                }
+
+                RunAsync(channel => HostFanOut.RunAsync(
+                    channel,
+                    new[] { target },
+                    t => t.HostName,
+                    "Connecting to hosts",
+                    1,
+                    (t, reporter, token) => ConnectAsync(connector, t, acceptNew: true, reporter, token),
+                    StopToken));
+            }
+        }
+
+        private async Task<object?> ConnectAsync(HostConnector connector, SshTarget target, bool acceptNew, IOperationReporter reporter, CancellationToken token)
+        {
+            HostSession? existing = Sessions.FindHost(target.HostName);
+            if (existing != null && existing.Connected && existing.Port == target.Port && existing.UserName == target.UserName)
+            {
+                reporter.Verbose($"Already connected as {existing.UserName}; nothing to do.");
+                return existing.ToSwarmHost();
+            }
+
+            HostSession session = await connector.ConnectAsync(target, acceptNew, reporter, token).ConfigureAwait(false);
+            Sessions.AddHost(session);
+            return session.ToSwarmHost();
+        }
+
+        private bool Ask(SwarmException failure)
+        {
+            try
+            {
+                // No is the default, as with ssh: trusting a key must be a deliberate answer.
+                var choices = new Collection<ChoiceDescription>
+                {
+                    new ChoiceDescription("&Yes", "Trust this key, record it in known_hosts and connect."),
+                    new ChoiceDescription("&No", "Do not connect; the key stays unknown."),
+                };
+                return Host.UI.PromptForChoice("Unknown SSH host key", $"{failure.Message} Trust this key, record it and connect?", choices, 1) == 0;
+            }
+            catch (Exception refused) when (refused is PSInvalidOperationException || refused is HostException || refused is NotImplementedException)
+            {
+                // The host cannot prompt after all (a -NonInteractive or hosted session): the key stays unknown.
+                return false;
+            }
+        }
+
+        private bool IsInteractive()
+        {
+            // A hosted runspace, or a console whose input is a pipe or file, has nobody to answer.
+            if (Host?.UI?.RawUI == null || string.Equals(Host.Name, "Default Host", StringComparison.Ordinal) || Console.IsInputRedirected)
+            {
+                return false;
+            }
+
+            // pwsh -NonInteractive (or any abbreviation down to -noni) cannot prompt.
+            return !Environment.GetCommandLineArgs().Any(argument => argument.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
         }
     }
 }

@@ -23,7 +23,8 @@ namespace SwarmPS.Infrastructure
             string activity,
             int throttleLimit,
             Func<TItem, IOperationReporter, CancellationToken, Task<object?>> work,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            Func<TItem, SwarmException, bool>? holdError = null)
         {
             const int parentId = 1;
             int finished = 0;
@@ -54,8 +55,12 @@ namespace SwarmPS.Infrastructure
                 }
                 catch (SwarmException failure)
                 {
-                    Interlocked.Increment(ref failed);
-                    channel.WriteError(ErrorRecords.From(failure, host));
+                    // A caller may take some errors back to resolve them itself (a prompt on the pipeline thread).
+                    if (holdError == null || !holdError(item, failure))
+                    {
+                        Interlocked.Increment(ref failed);
+                        channel.WriteError(ErrorRecords.From(failure, host));
+                    }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {

@@ -36,6 +36,11 @@ namespace SwarmPS.Infrastructure
             {
                 ThrowTerminatingError(ErrorRecords.From(failure));
             }
+            catch (Exception failure) when (failure is not PipelineStoppedException && failure is not OperationCanceledException && failure is not RuntimeException)
+            {
+                // Something the engine did not foresee (a raw API error): still a stable id, never a bare exception.
+                ThrowTerminatingError(ErrorRecords.Unexpected(failure, "UnexpectedFailure", null));
+            }
         }
 
         /// <summary>Writes an engine failure as a non-terminating error for its target.</summary>

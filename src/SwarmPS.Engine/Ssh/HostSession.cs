@@ -56,12 +56,25 @@ namespace SwarmPS.Engine.Ssh
         public SwarmHost ToSwarmHost() => new SwarmHost(Name, Address, Port, UserName, HostKeyFingerprint, Connected);
 
         /// <summary>Runs a command as the login user. <paramref name="input"/> goes to its stdin.</summary>
-        public async Task<RemoteCommandResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken)
+        public Task<RemoteCommandResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken) =>
+            RunCoreAsync(command, input, retried: false, cancellationToken);
+
+        private async Task<RemoteCommandResult> RunCoreAsync(string command, byte[]? input, bool retried, CancellationToken cancellationToken)
         {
             await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
             using SshCommand ssh = client.CreateCommand(command);
             ssh.CommandTimeout = DefaultCommandTimeout;
-            Task execution = ssh.ExecuteAsync(cancellationToken);
+            Task execution;
+            try
+            {
+                execution = ssh.ExecuteAsync(cancellationToken);
+            }
+            catch (Exception dropped) when (!retried && (dropped is SshConnectionException || dropped is ObjectDisposedException))
+            {
+                // The channel never opened, so nothing ran: a connection that died unnoticed is opened again once.
+                await ReconnectAsync(cancellationToken).ConfigureAwait(false);
+                return await RunCoreAsync(command, input, retried: true, cancellationToken).ConfigureAwait(false);
+            }
             try
             {
                 // Closing stdin tells the command no input follows; a quick command may be done already.
@@ -208,6 +221,20 @@ namespace SwarmPS.Engine.Ssh
 
             client.Dispose();
             reconnect.Dispose();
+        }
+
+        private async Task ReconnectAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                client.Disconnect();
+            }
+            catch (Exception)
+            {
+                // Already dead; Connect below starts afresh.
+            }
+
+            await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         }
 
         private async Task EnsureConnectedAsync(CancellationToken cancellationToken)

@@ -148,6 +148,24 @@ Describe 'Secrets and logs' {
     It 'tails the log' {
         Get-SwarmContainerLog -Name vault -Tail 1 | Should -Be 'ready'
     }
+
+    It 'follows the log until the pipeline is stopped, as Ctrl+C would' {
+        New-SwarmContainer -Name ticker -Image $Lab.image -Command sh, -c, 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done' -Confirm:$false | Out-Null
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript("Import-Module '$env:SWARMPS_TEST_MODULE'; Get-SwarmContainerLog -Name ticker -Follow")
+            $lines = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $null = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $lines)
+            Start-Sleep -Seconds 3
+            $stopped = $shell.StopAsync($null, $null)
+            $stopped.Wait([TimeSpan]::FromSeconds(15)) | Should -BeTrue -Because 'stopping the pipeline cancels the follow'
+            $lines.Count | Should -BeGreaterThan 5
+            $lines[0] | Should -Match '^tick \d+$'
+        }
+        finally {
+            $shell.Dispose()
+        }
+    }
 }
 
 Describe 'Remove-SwarmContainer' {

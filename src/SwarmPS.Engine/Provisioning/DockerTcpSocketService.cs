@@ -132,29 +132,16 @@ namespace SwarmPS.Engine.Provisioning
             string backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
 
             reporter.Progress("Writing configuration", 45);
-            if (plan.CaChanges)
+            try
             {
-                reporter.Verbose($"Writing the SwarmPS CA certificate to {RemotePaths.CaCertificate}.");
-                await session.WriteFileAsync(RemotePaths.CaCertificate, authority!.CertificatePem, "0644", cancellationToken).ConfigureAwait(false);
+                await WriteFilesAsync(plan, reporter, cancellationToken).ConfigureAwait(false);
             }
-
-            if (plan.NewServerCertificate != null)
+            catch (SwarmException writeFailure)
             {
-                reporter.Verbose($"Writing the server certificate and its key to {RemotePaths.TlsDirectory} (key readable by root only).");
-                await session.WriteFileAsync(RemotePaths.ServerCertificate, plan.NewServerCertificate.CertificatePem, "0644", cancellationToken).ConfigureAwait(false);
-                await session.WriteFileAsync(RemotePaths.ServerKey, plan.NewServerCertificate.PrivateKeyPem, "0600", cancellationToken).ConfigureAwait(false);
-            }
-
-            if (plan.DaemonJsonChanges)
-            {
-                reporter.Verbose($"Writing {RemotePaths.DaemonJson}, existing settings kept.");
-                await session.WriteFileAsync(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644", cancellationToken).ConfigureAwait(false);
-            }
-
-            if (plan.UnitChanges)
-            {
-                reporter.Verbose($"Writing {RemotePaths.SocketUnit}.");
-                await session.WriteFileAsync(RemotePaths.SocketUnit, plan.DesiredUnit, "0644", cancellationToken).ConfigureAwait(false);
+                // Nothing half-applied: put back what was written; the engine still runs its old configuration.
+                await RemoteFiles.RestoreAsync(session, backup, reporter, cancellationToken, restartEngine: false).ConfigureAwait(false);
+                throw new SwarmException("ConfigurationWriteFailed", SwarmErrorKind.InvalidOperation,
+                    $"{writeFailure.Message} The files already written were restored from {backup}; the engine was not restarted.", host, writeFailure);
             }
 
             reporter.Progress("Restarting the Docker engine", 60);
@@ -227,6 +214,35 @@ namespace SwarmPS.Engine.Provisioning
         public Task<DockerConnection> ConnectAsync(HostSession session, TcpSocketRequest request, CancellationToken cancellationToken)
         {
             return DockerConnection.OpenAsync(session.Name, session.Address, request.Port, request.Insecure ? null : identity, cancellationToken);
+        }
+
+        private async Task WriteFilesAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            HostSession session = plan.Session;
+            if (plan.CaChanges)
+            {
+                reporter.Verbose($"Writing the SwarmPS CA certificate to {RemotePaths.CaCertificate}.");
+                await session.WriteFileAsync(RemotePaths.CaCertificate, authority!.CertificatePem, "0644", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (plan.NewServerCertificate != null)
+            {
+                reporter.Verbose($"Writing the server certificate and its key to {RemotePaths.TlsDirectory} (key readable by root only).");
+                await session.WriteFileAsync(RemotePaths.ServerCertificate, plan.NewServerCertificate.CertificatePem, "0644", cancellationToken).ConfigureAwait(false);
+                await session.WriteFileAsync(RemotePaths.ServerKey, plan.NewServerCertificate.PrivateKeyPem, "0600", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (plan.DaemonJsonChanges)
+            {
+                reporter.Verbose($"Writing {RemotePaths.DaemonJson}, existing settings kept.");
+                await session.WriteFileAsync(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (plan.UnitChanges)
+            {
+                reporter.Verbose($"Writing {RemotePaths.SocketUnit}.");
+                await session.WriteFileAsync(RemotePaths.SocketUnit, plan.DesiredUnit, "0644", cancellationToken).ConfigureAwait(false);
+            }
         }
 
         private async Task PlanCertificatesAsync(CertificateAuthority authority, TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)

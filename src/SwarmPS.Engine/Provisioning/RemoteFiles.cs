@@ -42,15 +42,15 @@ namespace SwarmPS.Engine.Provisioning
         }
 
         /// <summary>Puts back every managed file as it is in <paramref name="folder"/> and restarts the engine.</summary>
-        internal static async Task RestoreAsync(HostSession session, string folder, IOperationReporter reporter, CancellationToken cancellationToken)
+        internal static async Task RestoreAsync(HostSession session, string folder, IOperationReporter reporter, CancellationToken cancellationToken, bool restartEngine = true)
         {
             string restores = string.Join(" ", RemotePaths.ManagedFiles.Select(f =>
                 $"if [ -e \"$b/{BackupName(f)}.absent\" ]; then rm -f {f}; elif [ -e \"$b/{BackupName(f)}\" ]; then cp -a \"$b/{BackupName(f)}\" {f}; fi;"));
             string script =
                 $"set -e; b={ShellQuote.Quote(folder)}; {restores} " +
                 $"rmdir {RemotePaths.TlsDirectory} 2>/dev/null || true; " +
-                RestartEngineScript;
-            reporter.Verbose($"Restoring the configuration from {folder} and restarting the Docker engine.");
+                (restartEngine ? RestartEngineScript : "systemctl daemon-reload");
+            reporter.Verbose($"Restoring the configuration from {folder}{(restartEngine ? " and restarting the Docker engine" : string.Empty)}.");
             await session.SudoCheckedAsync(script, "RestoreFailed", $"Restoring the Docker configuration from {folder}", cancellationToken).ConfigureAwait(false);
         }
 

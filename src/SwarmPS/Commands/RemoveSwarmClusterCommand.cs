@@ -20,6 +20,10 @@ namespace SwarmPS.Commands
         [ArgumentCompleter(typeof(ClusterNameCompleter))]
         public string Name { get; set; } = string.Empty;
 
+        /// <summary>Delete the saved cluster even when some nodes could not be reached to leave.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             ClusterRepository repository = ClusterCmdlet.Repository;
@@ -37,11 +41,11 @@ namespace SwarmPS.Commands
 
             SwarmClusterService service = ClusterCmdlet.CreateService(repository, Sessions);
 
-            List<ClusterMember> ordered = record.Members.ToList();
+            List<ClusterMember> members = record.Members.ToList();
             int failed = 0;
             RunAsync(async channel => failed = await HostFanOut.RunAsync(
                 channel,
-                ordered,
+                members,
                 member => member.Name,
                 $"Dissolving cluster '{Name}'",
                 HostFanOut.DefaultThrottleLimit,
@@ -54,9 +58,9 @@ namespace SwarmPS.Commands
                 },
                 StopToken).ConfigureAwait(false));
 
-            if (failed > 0)
+            if (failed > 0 && !Force.IsPresent)
             {
-                WriteWarning($"{failed} node(s) could not leave; cluster '{Name}' is kept in {repository.PathOf(Name)} so you can run Remove-SwarmCluster again.");
+                WriteWarning($"{failed} node(s) could not leave; cluster '{Name}' is kept in {repository.PathOf(Name)} so you can run Remove-SwarmCluster again, or use -Force to forget it all the same.");
             }
             else
             {

@@ -113,6 +113,12 @@ Describe 'Connect-SwarmHost' {
         (Get-SwarmHost -Name $Node1.address).Connected | Should -BeTrue
     }
 
+    It 'plans with -WhatIf before any CA exists, and creates none' {
+        Enable-DockerTcpSocket -HostName $Node1.address -Label 'storage=ssd' -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -BeNullOrEmpty
+        Test-Path (Join-Path $env:SWARMPS_STATE_DIR 'tls') | Should -BeFalse
+    }
+
     It 'rejects a port out of range before connecting' {
         { Connect-SwarmHost -HostName $Node1.address -Port 70000 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SwarmPS.Commands.ConnectSwarmHostCommand'
     }

@@ -23,7 +23,7 @@ namespace SwarmPS.Engine.Provisioning
         private readonly CertificateAuthority? authority;
         private readonly TlsIdentity? identity;
 
-        /// <summary>Creates the service; the CA and identity may be null when only -Insecure is used.</summary>
+        /// <summary>Creates the service; the CA and identity may be null for -Insecure, or to plan (-WhatIf) before a CA exists.</summary>
         public DockerTcpSocketService(CertificateAuthority? authority, TlsIdentity? identity)
         {
             this.authority = authority;
@@ -95,10 +95,14 @@ namespace SwarmPS.Engine.Provisioning
             {
                 if (authority == null)
                 {
-                    throw new InvalidOperationException("Mutual TLS needs the SwarmPS certificate authority.");
+                    // Only for -WhatIf before any CA exists: say what would be made, make nothing.
+                    plan.AddChange($"create the SwarmPS CA and install its certificate in {RemotePaths.CaCertificate}");
+                    plan.AddChange($"install a server certificate for {session.Name} in {RemotePaths.ServerCertificate}");
                 }
-
-                await PlanCertificatesAsync(authority, plan, reporter, cancellationToken).ConfigureAwait(false);
+                else
+                {
+                    await PlanCertificatesAsync(authority, plan, reporter, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             if (!facts.SocketEnabled || !facts.SocketActive)

@@ -152,7 +152,9 @@ namespace SwarmPS.Commands
 
         private DockerTcpSocketService CreateService()
         {
-            if (Insecure.IsPresent)
+            // -WhatIf must not create the CA either: plan without one and say it would be made.
+            bool noAuthorityYet = !System.IO.File.Exists(System.IO.Path.Combine(SwarmPaths.TlsDirectory, CertificateAuthority.CertificateFileName));
+            if (Insecure.IsPresent || (IsWhatIf && noAuthorityYet))
             {
                 return new DockerTcpSocketService(null, null);
             }

@@ -414,27 +414,7 @@ namespace SwarmPS.Tests
             return false;
         }
 
-        private static string RandomText(Random random, string alphabet, int length)
-        {
-            var builder = new StringBuilder();
-            for (int index = 0; index < length; index++)
-            {
-                int pick = random.Next(alphabet.Length + 2);
-                if (pick < alphabet.Length)
-                {
-                    builder.Append(alphabet[pick]);
-                }
-                else if (pick == alphabet.Length)
-                {
-                    builder.Append((char)random.Next(0xD800, 0xE000)); // a lone surrogate
-                }
-                else
-                {
-                    builder.Append(char.ConvertFromUtf32(random.Next(0x1F600, 0x1F650))); // a valid pair
-                }
-            }
-
-            return builder.ToString();
-        }
+        private static string RandomText(Random random, string alphabet, int length) =>
+            FuzzText.Append(new StringBuilder(), random, alphabet, length, extraSlots: 2).ToString();
     }
 }

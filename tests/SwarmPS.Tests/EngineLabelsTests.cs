@@ -202,25 +202,7 @@ namespace SwarmPS.Tests
         {
             // Half the time start from a plausible label so valid inputs are common enough.
             var builder = new StringBuilder(random.Next(2) == 0 ? "k" + random.Next(5) + "=v" : string.Empty);
-            int length = random.Next(0, 12);
-            for (int index = 0; index < length; index++)
-            {
-                int pick = random.Next(alphabet.Length + 3);
-                if (pick < alphabet.Length)
-                {
-                    builder.Append(alphabet[pick]);
-                }
-                else if (pick == alphabet.Length)
-                {
-                    builder.Append((char)random.Next(0xD800, 0xE000)); // a lone surrogate
-                }
-                else
-                {
-                    builder.Append(char.ConvertFromUtf32(random.Next(0x1F600, 0x1F650))); // a valid pair
-                }
-            }
-
-            return builder.ToString();
+            return FuzzText.Append(builder, random, alphabet, random.Next(0, 12), extraSlots: 3).ToString();
         }
     }
 }

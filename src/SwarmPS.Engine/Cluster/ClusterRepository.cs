@@ -34,6 +34,17 @@ namespace SwarmPS.Engine.Cluster
 
         public bool Exists(string name) => File.Exists(PathOf(name));
 
+        /// <summary>The cluster as saved, without asking its managers: name, swarm id, members, file.</summary>
+        public SwarmCluster Summarize(ClusterRecord record, bool isCurrent) => new SwarmCluster(new SwarmClusterData
+        {
+            Name = record.Name,
+            Id = record.SwarmId,
+            CreatedAt = record.CreatedAt,
+            Members = record.Members.Select(m => m.Name).ToList(),
+            IsCurrent = isCurrent,
+            Path = PathOf(record.Name),
+        });
+
         public ClusterRecord Load(string name)
         {
             ValidateName(name);

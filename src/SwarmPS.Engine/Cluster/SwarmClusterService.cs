@@ -219,19 +219,11 @@ namespace SwarmPS.Engine.Cluster
 
         public async Task<SwarmCluster> DescribeAsync(ClusterRecord record, bool isCurrent, CancellationToken cancellationToken)
         {
-            var data = new SwarmClusterData
-            {
-                Name = record.Name,
-                Id = record.SwarmId,
-                CreatedAt = record.CreatedAt,
-                Members = record.Members.Select(m => m.Name).ToList(),
-                IsCurrent = isCurrent,
-                Path = repository.PathOf(record.Name),
-            };
+            SwarmCluster saved = repository.Summarize(record, isCurrent);
             var found = await FindManagerAsync(record, cancellationToken).ConfigureAwait(false);
             if (found == null)
             {
-                return new SwarmCluster(data);
+                return saved;
             }
 
             (DockerConnection manager, SwarmInspectResponse swarm) = found.Value;
@@ -242,14 +234,14 @@ namespace SwarmPS.Engine.Cluster
                 Name = record.Name,
                 Id = swarm.ID,
                 CreatedAt = swarm.CreatedAt ?? record.CreatedAt,
-                Members = data.Members,
+                Members = saved.Members,
                 Nodes = nodes.Select(n => NodeMapper.Map(n, tasks, record.Name)).OrderBy(n => n.Hostname, StringComparer.OrdinalIgnoreCase).ToList(),
                 SnapshotInterval = swarm.Spec?.Raft?.SnapshotInterval ?? 0,
                 HeartbeatTick = swarm.Spec?.Raft?.HeartbeatTick ?? 0,
                 ElectionTick = swarm.Spec?.Raft?.ElectionTick ?? 0,
                 NodeCertificateExpiry = swarm.Spec?.CAConfig?.NodeCertExpiry,
                 IsCurrent = isCurrent,
-                Path = data.Path,
+                Path = saved.Path,
             });
         }
 
@@ -261,13 +253,17 @@ namespace SwarmPS.Engine.Cluster
             string state = info.Swarm?.LocalNodeState ?? "inactive";
             string localNodeId = info.Swarm?.NodeID ?? string.Empty;
 
+            // One node list from the manager answers "already a member?" and "where do I join?".
+            IList<NodeListResponse> nodes = manager == null
+                ? new List<NodeListResponse>()
+                : await manager.Value.Connection.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
             if (state == "active" || state == "pending" || state == "locked")
             {
-                bool inThisSwarm = manager != null && await IsNodeOfAsync(manager.Value.Connection, localNodeId, cancellationToken).ConfigureAwait(false);
+                bool inThisSwarm = !string.IsNullOrEmpty(localNodeId) && nodes.Any(n => n.ID == localNodeId);
                 if (inThisSwarm)
                 {
                     RememberMember(record, engine, localNodeId);
-                    SwarmNode current = await DescribeNodeAsync(manager!.Value.Connection, record, localNodeId, false, cancellationToken).ConfigureAwait(false);
+                    SwarmNode current = await DescribeNodeAsync(manager!.Value.Connection, record, localNodeId, false, cancellationToken, nodes).ConfigureAwait(false);
                     if (current.Role == role)
                     {
                         reporter.Verbose($"{host} is already a {role} of cluster '{record.Name}'; nothing to change.");
@@ -317,7 +313,7 @@ namespace SwarmPS.Engine.Cluster
             }
 
             (DockerConnection managerConnection, SwarmInspectResponse managerSwarm) = manager.Value;
-            string remote = await ManagerAddressAsync(managerConnection, cancellationToken).ConfigureAwait(false);
+            string remote = ManagerAddress(managerConnection, nodes);
             reporter.Progress($"Joining as {role}", 40);
             reporter.Verbose($"Joining {host} to cluster '{record.Name}' as {role} through {remote}, advertising {advertise}:{SwarmPort}.");
             string token = role == "manager" ? managerSwarm.JoinTokens.Manager : managerSwarm.JoinTokens.Worker;
@@ -401,20 +397,9 @@ namespace SwarmPS.Engine.Cluster
             members.Add(member);
         }
 
-        private static async Task<bool> IsNodeOfAsync(DockerConnection manager, string nodeId, CancellationToken cancellationToken)
+        private static async Task<SwarmNode> DescribeNodeAsync(DockerConnection manager, ClusterRecord record, string nodeId, bool changed, CancellationToken cancellationToken, IList<NodeListResponse>? known = null)
         {
-            if (string.IsNullOrEmpty(nodeId))
-            {
-                return false;
-            }
-
-            IList<NodeListResponse> nodes = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
-            return nodes.Any(n => n.ID == nodeId);
-        }
-
-        private static async Task<SwarmNode> DescribeNodeAsync(DockerConnection manager, ClusterRecord record, string nodeId, bool changed, CancellationToken cancellationToken)
-        {
-            IList<NodeListResponse> nodes = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+            IList<NodeListResponse> nodes = known ?? await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
             NodeListResponse node = nodes.FirstOrDefault(n => n.ID == nodeId)
                 ?? throw new SwarmException("NodeNotFound", SwarmErrorKind.ObjectNotFound, $"Node {nodeId} is not in cluster '{record.Name}'.", nodeId);
             IList<TaskResponse> tasks = await RunningTasksAsync(manager, cancellationToken).ConfigureAwait(false);
@@ -428,9 +413,8 @@ namespace SwarmPS.Engine.Cluster
                 cancellationToken);
         }
 
-        private static async Task<string> ManagerAddressAsync(DockerConnection manager, CancellationToken cancellationToken)
+        private static string ManagerAddress(DockerConnection manager, IList<NodeListResponse> nodes)
         {
-            IList<NodeListResponse> nodes = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
             NodeListResponse? leader = nodes.FirstOrDefault(n => n.ManagerStatus?.Leader == true) ?? nodes.FirstOrDefault(n => n.ManagerStatus != null);
             return leader?.ManagerStatus?.Addr ?? $"{manager.Address}:{SwarmPort}";
         }

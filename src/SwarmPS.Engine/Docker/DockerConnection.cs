@@ -152,20 +152,7 @@ namespace SwarmPS.Engine.Docker
 
         public void Dispose() => client.Dispose();
 
-        internal static IReadOnlyDictionary<string, string> EngineLabelsOf(SystemInfoResponse info)
-        {
-            var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (string label in info.Labels ?? (IList<string>)Array.Empty<string>())
-            {
-                int equals = label.IndexOf('=');
-                if (equals > 0)
-                {
-                    labels[label.Substring(0, equals)] = label.Substring(equals + 1);
-                }
-            }
-
-            return labels;
-        }
+        internal static IReadOnlyDictionary<string, string> EngineLabelsOf(SystemInfoResponse info) => Provisioning.EngineLabels.FromEngineList(info.Labels);
 
         internal DockerHost ToDockerHost(SystemInfoResponse info, bool changed)
         {

@@ -55,8 +55,13 @@ namespace SwarmPS.Engine.Provisioning
                     $"docker.service on {host} does not start dockerd with -H fd://, so it would ignore a systemd socket unit. Restore the packaged docker.service (or its drop-ins) and run again.", host);
             }
 
-            reporter.Verbose($"Reading {RemotePaths.DaemonJson}.");
-            string? currentJson = await session.ReadFileAsync(RemotePaths.DaemonJson, cancellationToken).ConfigureAwait(false);
+            // Every file the plan compares, in one round trip; the server key is only looked for, never read.
+            reporter.Verbose($"Reading {RemotePaths.DaemonJson}, {RemotePaths.SocketUnit} and the TLS files in {RemotePaths.TlsDirectory}.");
+            RemoteFileSet files = await session.ReadFilesAsync(
+                new[] { RemotePaths.DaemonJson, RemotePaths.SocketUnit, RemotePaths.CaCertificate, RemotePaths.ServerCertificate },
+                new[] { RemotePaths.ServerKey },
+                cancellationToken).ConfigureAwait(false);
+            string? currentJson = files.Content(RemotePaths.DaemonJson);
             DaemonConfig config = DaemonConfig.Parse(currentJson, RemotePaths.DaemonJson);
             if (config.HasHostsEntry)
             {
@@ -82,8 +87,7 @@ namespace SwarmPS.Engine.Provisioning
                 plan.AddChange($"write {RemotePaths.DaemonJson}{labelText}{(request.Insecure ? string.Empty : " and TLS verification")}");
             }
 
-            reporter.Verbose($"Reading {RemotePaths.SocketUnit}.");
-            string? currentUnit = await session.ReadFileAsync(RemotePaths.SocketUnit, cancellationToken).ConfigureAwait(false);
+            string? currentUnit = files.Content(RemotePaths.SocketUnit);
             plan.DesiredUnit = SystemdUnits.DockerTcpSocket(request.Port);
             plan.UnitChanges = !string.Equals(currentUnit, plan.DesiredUnit, StringComparison.Ordinal);
             if (plan.UnitChanges)
@@ -101,7 +105,7 @@ namespace SwarmPS.Engine.Provisioning
                 }
                 else
                 {
-                    await PlanCertificatesAsync(authority, plan, reporter, cancellationToken).ConfigureAwait(false);
+                    PlanCertificates(authority, plan, files, reporter);
                 }
             }
 
@@ -249,10 +253,10 @@ namespace SwarmPS.Engine.Provisioning
             }
         }
 
-        private async Task PlanCertificatesAsync(CertificateAuthority authority, TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+        private static void PlanCertificates(CertificateAuthority authority, TcpSocketPlan plan, RemoteFileSet files, IOperationReporter reporter)
         {
             HostSession session = plan.Session;
-            string? hostCa = await session.ReadFileAsync(RemotePaths.CaCertificate, cancellationToken).ConfigureAwait(false);
+            string? hostCa = files.Content(RemotePaths.CaCertificate);
             plan.CaChanges = !string.Equals(hostCa?.Trim(), authority.CertificatePem.Trim(), StringComparison.Ordinal);
             if (plan.CaChanges)
             {
@@ -260,8 +264,8 @@ namespace SwarmPS.Engine.Provisioning
             }
 
             (IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses) = SubjectNames(session, plan.Facts);
-            string? current = await session.ReadFileAsync(RemotePaths.ServerCertificate, cancellationToken).ConfigureAwait(false);
-            bool keyExists = await RemoteFiles.ExistsAsync(session, RemotePaths.ServerKey, cancellationToken).ConfigureAwait(false);
+            string? current = files.Content(RemotePaths.ServerCertificate);
+            bool keyExists = files.Exists(RemotePaths.ServerKey);
             bool reusable = current != null && keyExists && authority.IsIssuedByThis(current)
                 && CertificateAuthority.Covers(current, dnsNames, addresses, MinimumCertificateValidity);
             if (reusable)

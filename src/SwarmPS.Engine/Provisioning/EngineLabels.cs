@@ -56,6 +56,25 @@ namespace SwarmPS.Engine.Provisioning
         /// letter or digit; the value is non-empty printable single-line text without surrounding whitespace.
         /// </summary>
         /// <exception cref="SwarmException">LabelInvalid, saying what is wrong and what would be right.</exception>
+        /// <summary>
+        /// Reads the labels an engine reports (docker info's "key=value" list) without judging them: what the
+        /// engine already has is shown as it is, never refused.
+        /// </summary>
+        public static IReadOnlyDictionary<string, string> FromEngineList(IEnumerable<string>? reported)
+        {
+            var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (string label in reported ?? Array.Empty<string>())
+            {
+                int equals = label.IndexOf('=');
+                if (equals > 0)
+                {
+                    labels[label.Substring(0, equals)] = label.Substring(equals + 1);
+                }
+            }
+
+            return labels;
+        }
+
         public static void Validate(string key, string value)
         {
             key ??= string.Empty;

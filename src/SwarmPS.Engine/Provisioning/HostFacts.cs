@@ -55,23 +55,8 @@ namespace SwarmPS.Engine.Provisioning
             get
             {
                 string json = Get("labels");
-                var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-                if (string.IsNullOrWhiteSpace(json) || json == "null")
-                {
-                    return labels;
-                }
-
-                string[]? list = System.Text.Json.JsonSerializer.Deserialize<string[]>(json);
-                foreach (string label in list ?? Array.Empty<string>())
-                {
-                    int equals = label.IndexOf('=');
-                    if (equals > 0)
-                    {
-                        labels[label.Substring(0, equals)] = label.Substring(equals + 1);
-                    }
-                }
-
-                return labels;
+                bool none = string.IsNullOrWhiteSpace(json) || json == "null";
+                return EngineLabels.FromEngineList(none ? null : System.Text.Json.JsonSerializer.Deserialize<string[]>(json));
             }
         }
 

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Text;
 using System.Threading;
@@ -21,6 +23,7 @@ namespace SwarmPS.Engine.Ssh
         private readonly SshTarget target;
         private readonly SemaphoreSlim reconnect = new SemaphoreSlim(1, 1);
         private SudoMode sudoMode = SudoMode.Unknown;
+        private SudoMode dockerMode = SudoMode.Unknown;
 
         internal HostSession(SshTarget target, SshClient client, string address, string hostKeyFingerprint)
         {
@@ -145,23 +148,42 @@ namespace SwarmPS.Engine.Ssh
             return result.Output;
         }
 
-        /// <summary>Reads a root-owned file; null when it does not exist.</summary>
-        public async Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads several root-owned files in one SSH round trip. Files in <paramref name="probeOnly"/> are only
+        /// checked for existence, so a private key is never read off the host just to see that it is there.
+        /// </summary>
+        public async Task<RemoteFileSet> ReadFilesAsync(IReadOnlyList<string> read, IReadOnlyList<string> probeOnly, CancellationToken cancellationToken)
         {
-            string quoted = ShellQuote.Quote(path);
-            RemoteCommandResult result = await SudoAsync($"if [ -e {quoted} ]; then cat -- {quoted}; else exit 3; fi", null, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode == 3)
-            {
-                return null;
-            }
-
-            if (!result.Succeeded)
+            // One line per path, in order: base64 of the content, '-' when missing, '+' when a probed file exists.
+            IEnumerable<string> reads = read.Select(p => $"if [ -e {ShellQuote.Quote(p)} ]; then base64 -w0 < {ShellQuote.Quote(p)}; echo; else echo -; fi;");
+            IEnumerable<string> probes = probeOnly.Select(p => $"if [ -e {ShellQuote.Quote(p)} ]; then echo +; else echo -; fi;");
+            RemoteCommandResult result = await SudoAsync("set -e; " + string.Join(" ", reads.Concat(probes)), null, cancellationToken).ConfigureAwait(false);
+            string[] lines = result.Output.Split('\n');
+            if (!result.Succeeded || lines.Length < read.Count + probeOnly.Count)
             {
                 throw new SwarmException("RemoteReadFailed", SwarmErrorKind.InvalidOperation,
-                    $"Could not read {path} on {Name}: {result.Error.Trim()}", Name);
+                    $"Could not read {string.Join(", ", read)} on {Name}: {result.Error.Trim()}", Name);
             }
 
-            return result.Output;
+            var contents = new Dictionary<string, string?>(StringComparer.Ordinal);
+            for (int i = 0; i < read.Count; i++)
+            {
+                string line = lines[i].Trim();
+                contents[read[i]] = line == "-" ? null : Encoding.UTF8.GetString(Convert.FromBase64String(line));
+            }
+
+            var existing = new Dictionary<string, bool>(StringComparer.Ordinal);
+            for (int i = 0; i < probeOnly.Count; i++)
+            {
+                existing[probeOnly[i]] = lines[read.Count + i].Trim() == "+";
+            }
+
+            foreach (KeyValuePair<string, string?> file in contents)
+            {
+                existing[file.Key] = file.Value != null;
+            }
+
+            return new RemoteFileSet(contents, existing);
         }
 
         /// <summary>
@@ -262,8 +284,14 @@ namespace SwarmPS.Engine.Ssh
         /// <summary>Whether the login user reaches the engine directly (root, or in the docker group) or needs sudo.</summary>
         private async Task<SudoMode> GetDockerModeAsync(CancellationToken cancellationToken)
         {
+            // Asked once per session: every HTTP connection of the SSH transport would otherwise pay a round trip.
+            if (dockerMode != SudoMode.Unknown)
+            {
+                return dockerMode;
+            }
+
             RemoteCommandResult direct = await RunAsync("docker version --format '{{.Server.APIVersion}}'", null, cancellationToken).ConfigureAwait(false);
-            return direct.Succeeded ? SudoMode.NotNeeded : await GetSudoModeAsync(cancellationToken).ConfigureAwait(false);
+            return dockerMode = direct.Succeeded ? SudoMode.NotNeeded : await GetSudoModeAsync(cancellationToken).ConfigureAwait(false);
         }
 
         private async Task<SudoMode> GetSudoModeAsync(CancellationToken cancellationToken)

@@ -262,51 +262,46 @@ namespace SwarmPS.Engine.Workloads
         /// <summary>Image tags present on the cluster's nodes (for completion).</summary>
         public async Task<IReadOnlyList<string>> ImageTagsAsync(ClusterRecord record, CancellationToken cancellationToken)
         {
-            var tags = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (ClusterMember member in record.Members)
+            // All nodes at once: completion has a short time budget.
+            IList<ImagesListResponse>[] perNode = await Task.WhenAll(record.Members.Select(async member =>
             {
                 DockerConnection engine = await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
-                IList<ImagesListResponse> images = await engine.Client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken).ConfigureAwait(false);
-                foreach (string tag in images.SelectMany(i => i.RepoTags ?? new List<string>()).Where(t => t != "<none>:<none>"))
-                {
-                    tags.Add(tag);
-                }
-            }
-
-            return tags.ToList();
+                return await engine.Client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken).ConfigureAwait(false);
+            })).ConfigureAwait(false);
+            return perNode.SelectMany(images => images)
+                .SelectMany(i => i.RepoTags ?? new List<string>())
+                .Where(t => t != "<none>:<none>")
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(t => t, StringComparer.Ordinal)
+                .ToList();
         }
 
         private async Task<IReadOnlyList<PortSpec>> PortsToPublishAsync(ClusterRecord record, ContainerRequest request, IReadOnlyList<NodeFacts> matching, IList<NodeListResponse> nodes, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             var ports = request.Publish.ToList();
 
-            // No registry: the image must already be on a node that can take the task.
-            ImageInspectResponse? image = null;
-            var lacking = new List<string>();
-            foreach (NodeFacts node in matching)
+            // No registry: the image must already be on a node that can take the task. Every eligible node is
+            // asked, in parallel, so the warning below names all that lack it.
+            (NodeFacts Node, ImageInspectResponse? Image, bool Asked)[] answers = await Task.WhenAll(matching.Select(async node =>
             {
                 ClusterMember? member = record.Members.FirstOrDefault(m => m.NodeId == node.Id);
                 if (member == null)
                 {
-                    continue;
+                    return (node, (ImageInspectResponse?)null, false);
                 }
 
                 DockerConnection engine = await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    // Every eligible node is asked, so the warning below names all that lack the image.
-                    ImageInspectResponse found = await engine.Client.Images.InspectImageAsync(request.Image, cancellationToken).ConfigureAwait(false);
-                    image ??= found;
+                    return (node, await engine.Client.Images.InspectImageAsync(request.Image, cancellationToken).ConfigureAwait(false), true);
                 }
-                catch (DockerImageNotFoundException)
+                catch (DockerApiException failure) when (failure is DockerImageNotFoundException || failure.StatusCode == System.Net.HttpStatusCode.NotFound)
                 {
-                    lacking.Add(node.Hostname);
+                    return (node, null, true);
                 }
-                catch (DockerApiException failure) when (failure.StatusCode == System.Net.HttpStatusCode.NotFound)
-                {
-                    lacking.Add(node.Hostname);
-                }
-            }
+            })).ConfigureAwait(false);
+            ImageInspectResponse? image = answers.Select(a => a.Image).FirstOrDefault(i => i != null);
+            List<string> lacking = answers.Where(a => a.Asked && a.Image == null).Select(a => a.Node.Hostname).ToList();
 
             if (image == null && lacking.Count > 0 && lacking.Count == matching.Count)
             {

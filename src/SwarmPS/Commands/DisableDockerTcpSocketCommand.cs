@@ -45,7 +45,7 @@ namespace SwarmPS.Commands
             {
                 foreach (string name in HostName)
                 {
-                    targets.Add(Sessions.FindHost(name)?.Target ?? TargetFor(name, Port, UserName, KeyFile));
+                    targets.Add(ResolveTarget(name));
                 }
 
                 return;
@@ -56,10 +56,10 @@ namespace SwarmPS.Commands
                 switch (item.BaseObject)
                 {
                     case SwarmHost host:
-                        targets.Add(Sessions.FindHost(host.Name)?.Target ?? TargetFor(host.Name, host.Port, host.UserName, KeyFile));
+                        targets.Add(ResolveTarget(host.Name, host.Port, host.UserName));
                         break;
                     case DockerHost engine:
-                        targets.Add(Sessions.FindHost(engine.Name)?.Target ?? TargetFor(engine.Name, Port, UserName, KeyFile));
+                        targets.Add(ResolveTarget(engine.Name));
                         break;
                     default:
                         WriteError(ErrorRecords.InvalidArgument("InputObjectNotAHost",

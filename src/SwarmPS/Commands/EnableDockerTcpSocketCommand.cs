@@ -67,15 +67,14 @@ namespace SwarmPS.Commands
             {
                 foreach (SwarmHost host in InputObject)
                 {
-                    SshTarget target = Sessions.FindHost(host.Name)?.Target ?? TargetFor(host.Name, host.Port, host.UserName, KeyFile);
-                    requests.Add((target, labels));
+                    requests.Add((ResolveTarget(host.Name, host.Port, host.UserName), labels));
                 }
             }
             else
             {
                 foreach (string name in HostName)
                 {
-                    requests.Add((Sessions.FindHost(name)?.Target ?? TargetFor(name, Port, UserName, KeyFile), labels));
+                    requests.Add((ResolveTarget(name), labels));
                 }
             }
         }

@@ -86,7 +86,6 @@ namespace SwarmPS.Commands
 
         protected override void EndProcessing()
         {
-            TlsIdentity? identity = null;
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
                 names.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
@@ -100,24 +99,9 @@ namespace SwarmPS.Commands
                         return await OverSshAsync(name, reporter, token).ConfigureAwait(false);
                     }
 
-                    DockerConnection? connection = Sessions.FindEngine(name);
-                    if (connection == null)
-                    {
-                        // Not seen in this session: reach it as Enable-DockerTcpSocket left it, with the SwarmPS CA.
-                        if (!Insecure.IsPresent)
-                        {
-                            lock (names)
-                            {
-                                identity ??= TlsIdentity.FromStateDirectory();
-                            }
-                        }
-
-                        string address = Sessions.FindHost(name)?.Address ?? name;
-                        int port = ApiPort ?? (Insecure.IsPresent ? RemotePaths.InsecurePort : RemotePaths.TlsPort);
-                        reporter.Verbose($"Opening the Engine API at tcp://{address}:{port}{(Insecure.IsPresent ? " without TLS" : " with mutual TLS")}.");
-                        connection = await DockerConnection.OpenAsync(name, address, port, identity, token).ConfigureAwait(false);
-                        Sessions.AddEngine(connection);
-                    }
+                    // Not seen in this session: reach it as Enable-DockerTcpSocket left it, with the SwarmPS CA (or plain with -Insecure).
+                    int port = ApiPort ?? (Insecure.IsPresent ? RemotePaths.InsecurePort : RemotePaths.TlsPort);
+                    DockerConnection connection = await HostInputs.EngineAsync(Sessions, name, Insecure.IsPresent ? null : Identity, port, reporter, token).ConfigureAwait(false);
 
                     reporter.Verbose($"Reading docker info from {connection.Endpoint}.");
                     return await connection.DescribeAsync(false, token).ConfigureAwait(false);

@@ -40,12 +40,7 @@ namespace SwarmPS.Commands
             {
                 foreach (string name in repository.List())
                 {
-                    ClusterRecord saved = repository.Load(name);
-                    WriteObject(new SwarmCluster(new SwarmClusterData
-                    {
-                        Name = saved.Name, Id = saved.SwarmId, CreatedAt = saved.CreatedAt, Members = saved.Members.Select(m => m.Name).ToList(),
-                        IsCurrent = name == current, Path = repository.PathOf(name),
-                    }));
+                    WriteObject(repository.Summarize(repository.Load(name), name == current));
                 }
 
                 return;
@@ -78,7 +73,7 @@ namespace SwarmPS.Commands
                 }
             }
 
-            SwarmClusterService service = ClusterCmdlet.CreateService(repository, Sessions);
+            SwarmClusterService service = new SwarmClusterService(repository, Sessions, () => Identity);
             foreach (string name in names)
             {
                 if (Use.IsPresent)

@@ -37,7 +37,7 @@ namespace SwarmPS.Commands
             ClusterRecord record = ResolveCluster();
             var workloads = new WorkloadService(Service);
             IReadOnlyList<SwarmContainer> containers = Array.Empty<SwarmContainer>();
-            RunAsync(async channel => containers = await workloads.ListAsync(record, All.IsPresent, new HostReporter(channel, record.Name, "Listing containers", 2, 1), StopToken).ConfigureAwait(false));
+            RunAsync(async channel => containers = await workloads.ListAsync(record, All.IsPresent, channel.ReporterFor(record.Name, "Listing containers"), StopToken).ConfigureAwait(false));
 
             IEnumerable<SwarmContainer> selected = containers;
             if (Node != null)

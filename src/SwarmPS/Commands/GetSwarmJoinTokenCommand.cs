@@ -35,7 +35,7 @@ namespace SwarmPS.Commands
             }
 
             string token = string.Empty;
-            RunAsync(async channel => token = await Service.GetJoinTokenAsync(record, role, Rotate.IsPresent, new HostReporter(channel, record.Name, "Join token", 2, 1), StopToken).ConfigureAwait(false));
+            RunAsync(async channel => token = await Service.GetJoinTokenAsync(record, role, Rotate.IsPresent, channel.ReporterFor(record.Name, "Join token"), StopToken).ConfigureAwait(false));
             if (AsPlainText.IsPresent)
             {
                 WriteObject(token);

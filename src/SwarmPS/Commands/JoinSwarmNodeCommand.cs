@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Provisioning;
 using SwarmPS.Infrastructure;
 
 namespace SwarmPS.Commands
@@ -44,7 +45,7 @@ namespace SwarmPS.Commands
                 ThrottleLimit,
                 async (name, reporter, token) =>
                 {
-                    DockerConnection engine = await HostInputs.EngineAsync(Sessions, name, token).ConfigureAwait(false);
+                    DockerConnection engine = await HostInputs.EngineAsync(Sessions, name, Identity, RemotePaths.TlsPort, reporter, token).ConfigureAwait(false);
                     // Each host works on its own copy of the record; the repository merges members on save.
                     ClusterRecord own;
                     lock (gate)

@@ -51,16 +51,7 @@ namespace SwarmPS.Commands
 
             Sessions.CurrentCluster = Name;
             repository.Current = Name;
-            ClusterRecord record = repository.Load(Name);
-            WriteObject(new SwarmCluster(new SwarmClusterData
-            {
-                Name = record.Name,
-                Id = record.SwarmId,
-                CreatedAt = record.CreatedAt,
-                Members = record.Members.ConvertAll(m => m.Name),
-                IsCurrent = true,
-                Path = repository.PathOf(Name),
-            }));
+            WriteObject(repository.Summarize(repository.Load(Name), isCurrent: true));
         }
     }
 }

@@ -39,7 +39,7 @@ namespace SwarmPS.Commands
                 return;
             }
 
-            SwarmClusterService service = ClusterCmdlet.CreateService(repository, Sessions);
+            SwarmClusterService service = new SwarmClusterService(repository, Sessions, () => Identity);
 
             List<ClusterMember> members = record.Members.ToList();
             int failed = 0;

@@ -39,7 +39,7 @@ namespace SwarmPS.Commands
             else
             {
                 IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
-                RunAsync(async channel => all = await workloads.ListAsync(record, true, new HostReporter(channel, record.Name, "Listing containers", 2, 1), StopToken).ConfigureAwait(false));
+                RunAsync(async channel => all = await workloads.ListAsync(record, true, channel.ReporterFor(record.Name, "Listing containers"), StopToken).ConfigureAwait(false));
                 targets = new List<SwarmContainer>();
                 foreach (string name in Name)
                 {
@@ -69,7 +69,7 @@ namespace SwarmPS.Commands
                 string what = string.IsNullOrEmpty(container.ServiceId) ? $"Remove container {container.ContainerName} on {container.Node}" : $"Remove service '{container.Name}' and its containers";
                 if (ShouldProcess(container.ToString(), what))
                 {
-                    RunAsync(channel => workloads.RemoveAsync(record, container, new HostReporter(channel, container.ToString(), "Removing containers", 2, 1), StopToken));
+                    RunAsync(channel => workloads.RemoveAsync(record, container, channel.ReporterFor(container.ToString(), "Removing containers"), StopToken));
                 }
             }
         }

@@ -36,7 +36,7 @@ namespace SwarmPS.Commands
 
                 if (ShouldProcess(node.Hostname, $"{(Drain.IsPresent ? "Drain, then remove" : "Remove")} from cluster '{record.Name}'"))
                 {
-                    RunAsync(channel => Service.RemoveNodeAsync(record, node, Drain.IsPresent, Force.IsPresent, new HostReporter(channel, node.Hostname, "Removing nodes", 2, 1), StopToken));
+                    RunAsync(channel => Service.RemoveNodeAsync(record, node, Drain.IsPresent, Force.IsPresent, channel.ReporterFor(node.Hostname, "Removing nodes"), StopToken));
                     WriteVerbose($"Removed {node.Hostname} from cluster '{record.Name}'.");
                 }
             }

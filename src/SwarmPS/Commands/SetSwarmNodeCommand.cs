@@ -72,7 +72,7 @@ namespace SwarmPS.Commands
                 }
 
                 SwarmNode updated = node;
-                RunAsync(async channel => updated = await Service.UpdateNodeAsync(record, node.Id, change, new HostReporter(channel, node.Hostname, "Updating nodes", 2, 1), StopToken).ConfigureAwait(false));
+                RunAsync(async channel => updated = await Service.UpdateNodeAsync(record, node.Id, change, channel.ReporterFor(node.Hostname, "Updating nodes"), StopToken).ConfigureAwait(false));
                 WriteObject(NodeOutput.Wrap(updated));
             }
         }

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Provisioning;
 using SwarmPS.Infrastructure;
 
 namespace SwarmPS.Commands
@@ -40,7 +41,7 @@ namespace SwarmPS.Commands
                     1,
                     async (name, reporter, token) =>
                     {
-                        DockerConnection engine = await HostInputs.EngineAsync(Sessions, name, token).ConfigureAwait(false);
+                        DockerConnection engine = await HostInputs.EngineAsync(Sessions, name, Identity, RemotePaths.TlsPort, reporter, token).ConfigureAwait(false);
                         SwarmNode node = await Service.StartManagerAsync(record, engine, AdvertiseAddress, Force.IsPresent, reporter, token).ConfigureAwait(false);
                         return NodeOutput.Wrap(node);
                     },

@@ -22,10 +22,7 @@ namespace SwarmPS.Infrastructure
 
         internal static ClusterRepository Repository => new ClusterRepository(SwarmPaths.StateDirectory);
 
-        internal SwarmClusterService Service => service ??= CreateService(Repository, Sessions);
-
-        internal static SwarmClusterService CreateService(ClusterRepository repository, Engine.Sessions.SessionStore sessions) =>
-            new SwarmClusterService(repository, sessions, TlsIdentity.FromStateDirectory);
+        internal SwarmClusterService Service => service ??= new SwarmClusterService(Repository, Sessions, () => Identity);
 
         /// <summary>Loads the cluster named by -Cluster, or the current one; terminates with a clear error when there is none.</summary>
         internal ClusterRecord ResolveCluster()

@@ -37,6 +37,9 @@ namespace SwarmPS.Infrastructure
 
         internal void WriteProgress(ProgressRecord record) => Post(cmdlet => cmdlet.WriteProgress(record));
 
+        /// <summary>A reporter for work on one target outside a fan-out: messages name it, progress is a child of the activity.</summary>
+        internal IOperationReporter ReporterFor(string target, string activity) => new HostReporter(this, target, activity, activityId: 2, parentActivityId: 1);
+
         /// <summary>Runs <paramref name="body"/> in the background and drains the queue on this (the pipeline) thread.</summary>
         internal void Pump(Cmdlet cmdlet, Func<Task> body)
         {

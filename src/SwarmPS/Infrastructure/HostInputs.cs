@@ -43,8 +43,11 @@ namespace SwarmPS.Infrastructure
             }
         }
 
-        /// <summary>The host's engine client from this session, or a new one over mutual TLS on 2376.</summary>
-        internal static async Task<DockerConnection> EngineAsync(SessionStore sessions, string name, CancellationToken cancellationToken)
+        /// <summary>
+        /// The host's engine client from this session, or a new one on its TCP port: with mutual TLS when
+        /// an identity is given, plain otherwise (an engine exposed with -Insecure).
+        /// </summary>
+        internal static async Task<DockerConnection> EngineAsync(SessionStore sessions, string name, TlsIdentity? identity, int port, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             DockerConnection? engine = sessions.FindEngine(name);
             if (engine != null)
@@ -52,9 +55,9 @@ namespace SwarmPS.Infrastructure
                 return engine;
             }
 
-            TlsIdentity identity = TlsIdentity.FromStateDirectory();
             string address = sessions.FindHost(name)?.Address ?? name;
-            engine = await DockerConnection.OpenAsync(name, address, RemotePaths.TlsPort, identity, cancellationToken).ConfigureAwait(false);
+            reporter.Verbose($"Opening the Engine API at tcp://{address}:{port}{(identity == null ? " without TLS" : " with mutual TLS")}.");
+            engine = await DockerConnection.OpenAsync(name, address, port, identity, cancellationToken).ConfigureAwait(false);
             sessions.AddEngine(engine);
             return engine;
         }

@@ -50,6 +50,10 @@ namespace SwarmPS.Infrastructure
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = HostFanOut.DefaultThrottleLimit;
 
+        /// <summary>The target of the host's open session, or one built from the given values and this cmdlet's parameters.</summary>
+        internal SshTarget ResolveTarget(string hostName, int? port = null, string? userName = null) =>
+            Sessions.FindHost(hostName)?.Target ?? TargetFor(hostName, port ?? Port, userName ?? UserName, KeyFile);
+
         /// <summary>Builds the SSH target for a host from this cmdlet's parameters.</summary>
         internal SshTarget TargetFor(string hostName, int port, string? userName, string? keyFile)
         {

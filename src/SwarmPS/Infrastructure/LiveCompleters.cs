@@ -55,7 +55,8 @@ namespace SwarmPS.Infrastructure
                 }
 
                 ClusterRecord record = repository.Load(name);
-                SwarmClusterService service = ClusterCmdlet.CreateService(repository, sessions);
+                var identity = new Lazy<TlsIdentity>(TlsIdentity.FromStateDirectory);
+                var service = new SwarmClusterService(repository, sessions, () => identity.Value);
                 using var timeout = new CancellationTokenSource(Budget);
                 Task<T> task = Task.Run(() => read(service, record, timeout.Token));
                 return task.Wait(Budget) ? task.Result : null;

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using SwarmPS.Engine.Sessions;
+using SwarmPS.Engine.Tls;
 
 namespace SwarmPS.Infrastructure
 {
@@ -17,10 +18,14 @@ namespace SwarmPS.Infrastructure
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
         protected CancellationToken StopToken => stopping.Token;
 
+        private readonly Lazy<TlsIdentity> identity = new Lazy<TlsIdentity>(TlsIdentity.FromStateDirectory);
         private SessionStore? store;
 
         /// <summary>This runspace's sessions. Resolved on the pipeline thread, where the runspace is known.</summary>
         internal SessionStore Sessions => store ??= SessionRegistry.Current;
+
+        /// <summary>The SwarmPS client certificate and CA, read from the state directory once per command, not once per host.</summary>
+        internal TlsIdentity Identity => identity.Value;
 
         /// <summary>Runs async work and replays everything it writes on the pipeline thread.</summary>
         internal void RunAsync(Func<CmdletChannel, Task> body)

@@ -4,8 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using SwarmPS.Engine.Docker;
 using SwarmPS.Engine.Provisioning;
-using SwarmPS.Engine.State;
-using SwarmPS.Engine.Tls;
 using SwarmPS.Infrastructure;
 
 namespace SwarmPS.Commands

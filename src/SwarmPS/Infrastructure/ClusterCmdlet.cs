@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.State;
-using SwarmPS.Engine.Tls;
 
 namespace SwarmPS.Infrastructure
 {

@@ -114,7 +114,15 @@ namespace SwarmPS.Engine.Cluster
             return Directory.GetFiles(directory, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
         }
 
-        /// <summary>The cluster used when -Cluster is left out, like docker context use.</summary>
+        /// <summary>
+        /// The rule for which cluster a command works on: the one named, else the current one. Fails
+        /// with NoCurrentCluster when neither is there.
+        /// </summary>
+        public string ResolveName(string? requested) => requested ?? Current
+            ?? throw new SwarmException("NoCurrentCluster", SwarmErrorKind.InvalidOperation,
+                "No cluster is current. Create one with New-SwarmCluster -Name <name>, make one current with Get-SwarmCluster -Name <name> -Use, or name one with -Cluster.");
+
+        /// <summary>The cluster used when -Cluster is left out, like docker context use; kept in the state directory, so every session sees it.</summary>
         public string? Current
         {
             get

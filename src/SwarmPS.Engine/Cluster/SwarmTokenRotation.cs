@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using SwarmPS.Engine.Docker;
 
 namespace SwarmPS.Engine.Cluster
 {
@@ -14,11 +13,11 @@ namespace SwarmPS.Engine.Cluster
     /// </summary>
     internal static class SwarmTokenRotation
     {
-        internal static async Task RotateAsync(DockerConnection manager, string role, CancellationToken cancellationToken)
+        /// <param name="http">A client whose base address is the engine's versioned API root.</param>
+        internal static async Task RotateAsync(HttpClient http, string role, CancellationToken cancellationToken)
         {
-            using HttpClient http = manager.CreateHttpClient();
             string swarmJson = await http.GetStringAsync("swarm", cancellationToken).ConfigureAwait(false);
-            JsonNode swarm = JsonNode.Parse(swarmJson) ?? throw new InvalidOperationException("The engine returned no swarm.");
+            JsonNode swarm = JsonNode.Parse(swarmJson) ?? throw new FormatException("The engine returned no swarm.");
             ulong version = swarm["Version"]?["Index"]?.GetValue<ulong>() ?? 0;
             string spec = swarm["Spec"]?.ToJsonString() ?? "{}";
             string flag = role == "manager" ? "rotateManagerToken" : "rotateWorkerToken";
@@ -28,7 +27,7 @@ namespace SwarmPS.Engine.Cluster
             {
                 string answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 throw new SwarmException("SwarmOperationFailed", SwarmErrorKind.InvalidOperation,
-                    $"Rotating the {role} join token on {manager.Name} failed ({(int)response.StatusCode}): {answer.Trim()}", manager.Name);
+                    $"Rotating the {role} join token failed: the engine answered {(int)response.StatusCode}: {answer.Trim()}");
             }
         }
     }

@@ -1,24 +1,30 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using System.Net.Http;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Docker.DotNet.X509;
-using Version = System.Version;
+using Microsoft.Net.Http.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Ssh;
 using SwarmPS.Engine.Tls;
+using Version = System.Version;
 
 namespace SwarmPS.Engine.Docker
 {
     /// <summary>
-    /// A Docker client for one engine, pinned to the lower of the engine's API version and the
-    /// library's, and (with TLS) trusting only the SwarmPS CA.
+    /// The gateway to one Docker engine: a client pinned to the lower of the engine's API version and the
+    /// library's, trusting only the SwarmPS CA over TLS. The client stays private; every call goes through
+    /// <see cref="CallAsync"/>, which turns any failure into a SwarmException (see <see cref="DockerFailures"/>).
     /// </summary>
-    public sealed class DockerConnection : IDisposable
+    public sealed class DockerConnection : IDockerEngine, IDisposable
     {
         /// <summary>The newest Engine API version Docker.DotNet.Enhanced 4.3 is generated from.</summary>
         public static readonly Version LibraryApiVersion = new Version(1, 54);
@@ -27,135 +33,65 @@ namespace SwarmPS.Engine.Docker
 
         private readonly DockerClient client;
         private readonly TlsIdentity? identity;
-        private string? sshUser;
+        private readonly HostSession? sshSession;
 
-        private DockerConnection(string name, string address, int port, TlsIdentity? identity, DockerClient client, string apiVersion, string engineVersion)
+        private DockerConnection(EngineEndpoint endpoint, TlsIdentity? identity, HostSession? sshSession, DockerClient client, string apiVersion, string engineVersion)
         {
-            bool tls = identity != null;
+            Endpoint = endpoint;
             this.identity = identity;
-            Name = name;
-            Address = address;
-            Port = port;
-            Tls = tls;
+            this.sshSession = sshSession;
             this.client = client;
             ApiVersion = apiVersion;
             EngineVersion = engineVersion;
         }
 
-        public string Name { get; }
+        public EngineEndpoint Endpoint { get; }
 
-        public string Address { get; }
+        public string Name => Endpoint.Name;
 
-        public int Port { get; }
+        public string Address => Endpoint.Address;
 
-        public bool Tls { get; }
+        public bool Tls => Endpoint.Tls;
 
         /// <summary>tcp://address:port, or ssh://user@address for an engine reached over SSH.</summary>
-        public string Endpoint => sshUser != null ? $"ssh://{sshUser}@{Address}" : $"tcp://{Address}:{Port}";
+        public string Uri => sshSession != null ? $"ssh://{sshSession.UserName}@{Address}" : $"tcp://{Address}:{Endpoint.Port}";
 
         public string ApiVersion { get; }
 
         public string EngineVersion { get; }
 
-        /// <summary>The underlying client, for the engine's own services only.</summary>
-        internal DockerClient Client => client;
-
-        /// <summary>Opens a client, reads /version, then reopens it pinned to the negotiated API version.</summary>
-        public static async Task<DockerConnection> OpenAsync(string name, string address, int port, TlsIdentity? tls, CancellationToken cancellationToken)
-        {
-            var endpoint = new Uri($"tcp://{address}:{port}");
-            VersionResponse version;
-            using (DockerClient probe = Build(endpoint, tls, null))
-            {
-                version = await CallAsync(name, endpoint, () => probe.System.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
-            }
-
-            Version engineApi = Version.TryParse(version.APIVersion, out Version? parsed) ? parsed : new Version(1, 41);
-            Version pinned = engineApi < LibraryApiVersion ? engineApi : LibraryApiVersion;
-            DockerClient client = Build(endpoint, tls, pinned);
-            return new DockerConnection(name, address, port, tls, client, $"{pinned.Major}.{pinned.Minor}", version.Version);
-        }
-
         /// <summary>
-        /// Opens a client that reaches the engine through the host's SSH session (docker system dial-stdio),
-        /// so the engine needs no TCP port at all. The SSH host key check protects it instead of TLS.
+        /// Opens a client, reads /version, then reopens it pinned to the negotiated API version. TCP endpoints
+        /// use <paramref name="identity"/> when they are TLS; SSH endpoints need the host's <paramref name="session"/>.
         /// </summary>
-        public static async Task<DockerConnection> OpenOverSshAsync(Ssh.HostSession session, CancellationToken cancellationToken)
+        public static async Task<DockerConnection> OpenAsync(EngineEndpoint endpoint, TlsIdentity? identity, HostSession? session, CancellationToken cancellationToken)
         {
-            var endpoint = new Uri($"ssh://{session.UserName}@{session.Address}");
-            var options = new SshTransportOptions(session);
-            VersionResponse version;
-            using (DockerClient probe = new DockerClientBuilder().WithTimeout(RequestTimeout).WithTransportOptions(SshDialStdioHandlerFactory.Instance, options).Build())
+            if (endpoint.Transport == EngineTransport.Ssh && session == null)
             {
-                version = await CallAsync(session.Name, endpoint, () => probe.System.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
+                throw new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
+                    $"Reaching the engine of '{endpoint.Name}' over SSH needs an SSH session to it. Open one with Connect-SwarmHost -HostName {endpoint.Name}.", endpoint.Name);
+            }
+
+            if (endpoint.Tls && identity == null)
+            {
+                throw new ArgumentException("A TLS endpoint needs the SwarmPS client identity.", nameof(identity));
+            }
+
+            TlsIdentity? tls = endpoint.Tls ? identity : null;
+            VersionResponse version;
+            using (DockerClient probe = Build(endpoint, tls, session, null))
+            {
+                version = await CallAsync(endpoint, "Reading the engine's version", "DockerApiError", () => probe.System.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
             }
 
             Version engineApi = Version.TryParse(version.APIVersion, out Version? parsed) ? parsed : new Version(1, 41);
             Version pinned = engineApi < LibraryApiVersion ? engineApi : LibraryApiVersion;
-            DockerClient client = new DockerClientBuilder().WithTimeout(RequestTimeout).WithApiVersion(pinned).WithTransportOptions(SshDialStdioHandlerFactory.Instance, options).Build();
-            return new DockerConnection(session.Name, session.Address, session.Port, null, client, $"{pinned.Major}.{pinned.Minor}", version.Version)
-            {
-                sshUser = session.UserName,
-            };
+            return new DockerConnection(endpoint, tls, session, Build(endpoint, tls, session, pinned), $"{pinned.Major}.{pinned.Minor}", version.Version);
         }
 
         public async Task<DockerHost> DescribeAsync(bool changed, CancellationToken cancellationToken)
         {
-            SystemInfoResponse info = await CallAsync(Name, new Uri(Endpoint), () => client.System.GetSystemInfoAsync(cancellationToken)).ConfigureAwait(false);
-            return ToDockerHost(info, changed);
-        }
-
-        public async Task<IReadOnlyDictionary<string, string>> GetLabelsAsync(CancellationToken cancellationToken)
-        {
-            SystemInfoResponse info = await CallAsync(Name, new Uri(Endpoint), () => client.System.GetSystemInfoAsync(cancellationToken)).ConfigureAwait(false);
-            return EngineLabelsOf(info);
-        }
-
-        /// <summary>Leaves the swarm; an engine that is in no swarm is left as it is.</summary>
-        public async Task<bool> LeaveSwarmAsync(bool force, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await client.Swarm.LeaveSwarmAsync(new SwarmLeaveParameters { Force = force }, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (DockerSwarmNodeNotParticipatingException)
-            {
-                return false;
-            }
-            catch (DockerApiException failure) when (failure.ResponseBody?.Contains("not part of a swarm", StringComparison.OrdinalIgnoreCase) == true)
-            {
-                return false;
-            }
-            catch (DockerApiException failure)
-            {
-                throw new SwarmException("SwarmOperationFailed", SwarmErrorKind.InvalidOperation,
-                    $"{Name} could not leave the swarm ({(int)failure.StatusCode}): {failure.ResponseBody?.Trim()}", Name, failure);
-            }
-        }
-
-        /// <summary>
-        /// A plain HTTP client for the few calls Docker.DotNet gets wrong (it sends swarm/update's
-        /// rotate flags in lower case, which the engine ignores). Same endpoint, same certificates.
-        /// </summary>
-        internal HttpClient CreateHttpClient()
-        {
-            var handler = new SocketsHttpHandler();
-            if (identity != null)
-            {
-                handler.SslOptions.ClientCertificates = new X509CertificateCollection { identity.ClientCertificate };
-                handler.SslOptions.RemoteCertificateValidationCallback = identity.ValidateServer;
-            }
-
-            return new HttpClient(handler) { BaseAddress = new Uri($"{(identity != null ? "https" : "http")}://{Address}:{Port}/v{ApiVersion}/"), Timeout = RequestTimeout };
-        }
-
-        public void Dispose() => client.Dispose();
-
-        internal static IReadOnlyDictionary<string, string> EngineLabelsOf(SystemInfoResponse info) => Provisioning.EngineLabels.FromEngineList(info.Labels);
-
-        internal DockerHost ToDockerHost(SystemInfoResponse info, bool changed)
-        {
+            SystemInfoResponse info = await GetInfoAsync(cancellationToken).ConfigureAwait(false);
             var details = new DockerHostDetails
             {
                 OperatingSystem = info.OperatingSystem ?? string.Empty,
@@ -169,61 +105,252 @@ namespace SwarmPS.Engine.Docker
                 SwarmState = info.Swarm?.LocalNodeState ?? string.Empty,
             };
             var labels = EngineLabelsOf(info).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
-            return new DockerHost(Name, Address, Endpoint, Tls, info.ServerVersion ?? EngineVersion, ApiVersion, labels, changed, details);
+            return new DockerHost(Name, Address, Uri, Tls, info.ServerVersion ?? EngineVersion, ApiVersion, labels, changed, details);
         }
 
-        private static DockerClient Build(Uri endpoint, TlsIdentity? tls, Version? apiVersion)
+        public async Task<IReadOnlyDictionary<string, string>> GetLabelsAsync(CancellationToken cancellationToken) =>
+            EngineLabelsOf(await GetInfoAsync(cancellationToken).ConfigureAwait(false));
+
+        public Task<SystemInfoResponse> GetInfoAsync(CancellationToken cancellationToken) =>
+            CallAsync("Reading docker info", "DockerApiError", () => client.System.GetSystemInfoAsync(cancellationToken));
+
+        public Task<SwarmInspectResponse> InspectSwarmAsync(CancellationToken cancellationToken) =>
+            CallAsync("Reading the swarm", "SwarmOperationFailed", () => client.Swarm.InspectSwarmAsync(cancellationToken));
+
+        public async Task<string> InitSwarmAsync(SwarmInitParameters parameters, CancellationToken cancellationToken)
         {
-            var builder = new DockerClientBuilder().WithEndpoint(endpoint).WithTimeout(RequestTimeout);
-            if (apiVersion != null)
-            {
-                builder = builder.WithApiVersion(apiVersion);
-            }
-
-            if (tls != null)
-            {
-                var credentials = new CertificateCredentials(tls.ClientCertificate)
-                {
-                    ServerCertificateValidationCallback = tls.ValidateServer,
-                };
-                builder = builder.WithAuthProvider(credentials);
-            }
-
-            return builder.Build();
+            string nodeId = await CallAsync("Initialising the swarm", "SwarmOperationFailed", () => client.Swarm.InitSwarmAsync(parameters, cancellationToken)).ConfigureAwait(false);
+            return nodeId.Trim().Trim('"');
         }
 
-        private static async Task<T> CallAsync<T>(string name, Uri endpoint, Func<Task<T>> call)
+        public Task JoinSwarmAsync(SwarmJoinParameters parameters, CancellationToken cancellationToken) =>
+            CallAsync("Joining the swarm", "SwarmOperationFailed", () => client.Swarm.JoinSwarmAsync(parameters, cancellationToken));
+
+        public async Task<bool> LeaveSwarmAsync(bool force, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await CallAsync("Leaving the swarm", "SwarmOperationFailed", () => client.Swarm.LeaveSwarmAsync(new SwarmLeaveParameters { Force = force }, cancellationToken)).ConfigureAwait(false);
+                return true;
+            }
+            catch (SwarmException failure) when (failure.InnerException is DockerSwarmNodeNotParticipatingException
+                || (failure.InnerException is DockerApiException answer && answer.ResponseBody?.Contains("not part of a swarm", StringComparison.OrdinalIgnoreCase) == true))
+            {
+                return false;
+            }
+        }
+
+        public Task RotateJoinTokenAsync(string role, CancellationToken cancellationToken) =>
+            CallAsync($"Rotating the {role} join token", "SwarmOperationFailed", async () =>
+            {
+                using HttpClient http = CreateHttpClient();
+                await SwarmTokenRotation.RotateAsync(http, role, cancellationToken).ConfigureAwait(false);
+            });
+
+        public Task<IList<NodeListResponse>> ListNodesAsync(CancellationToken cancellationToken) =>
+            CallAsync("Listing the swarm's nodes", "SwarmOperationFailed", () => client.Swarm.ListNodesAsync(cancellationToken));
+
+        public Task<NodeListResponse> InspectNodeAsync(string nodeId, CancellationToken cancellationToken) =>
+            CallAsync($"Reading node {nodeId}", "NodeNotFound", () => client.Swarm.InspectNodeAsync(nodeId, cancellationToken));
+
+        public Task UpdateNodeAsync(string nodeId, ulong version, NodeUpdateParameters spec, CancellationToken cancellationToken) =>
+            CallAsync($"Updating node {spec.Name ?? nodeId}", "SwarmOperationFailed", () => client.Swarm.UpdateNodeAsync(nodeId, version, spec, cancellationToken));
+
+        public Task RemoveNodeAsync(string nodeId, bool force, CancellationToken cancellationToken) =>
+            CallAsync($"Removing node {nodeId}", "SwarmOperationFailed", () => client.Swarm.RemoveNodeAsync(nodeId, force, cancellationToken));
+
+        public async Task<IList<SwarmService>> ListServicesAsync(string? name, CancellationToken cancellationToken)
+        {
+            var parameters = new ServiceListParameters { Filters = name == null ? null : Filter("name", name) };
+            IEnumerable<SwarmService> services = await CallAsync("Listing services", "SwarmOperationFailed", () => client.Swarm.ListServicesAsync(parameters, cancellationToken)).ConfigureAwait(false);
+
+            // The engine's name filter matches prefixes: keep exact names only.
+            return services.Where(s => name == null || s.Spec?.Name == name).ToList();
+        }
+
+        public async Task<string> CreateServiceAsync(ServiceSpec spec, CancellationToken cancellationToken)
+        {
+            ServiceCreateResponse created = await CallAsync($"Creating '{spec.Name}'", "ContainerCreateFailed",
+                () => client.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellationToken)).ConfigureAwait(false);
+            return created.ID ?? string.Empty;
+        }
+
+        public async Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await CallAsync($"Removing service {serviceId}", "ContainerRemoveFailed", () => client.Swarm.RemoveServiceAsync(serviceId, cancellationToken)).ConfigureAwait(false);
+                return true;
+            }
+            catch (SwarmException gone) when (gone.Kind == SwarmErrorKind.ObjectNotFound)
+            {
+                return false;
+            }
+        }
+
+        public Task<IList<TaskResponse>> ListTasksAsync(string? serviceId, bool desiredRunning, CancellationToken cancellationToken)
+        {
+            var filters = new Dictionary<string, IDictionary<string, bool>>();
+            if (serviceId != null)
+            {
+                filters["service"] = new Dictionary<string, bool> { [serviceId] = true };
+            }
+
+            if (desiredRunning)
+            {
+                filters["desired-state"] = new Dictionary<string, bool> { ["running"] = true };
+            }
+
+            return CallAsync("Listing tasks", "SwarmOperationFailed", () => client.Tasks.ListAsync(new TasksListParameters { Filters = filters }, cancellationToken));
+        }
+
+        public Task<IList<Secret>> ListSecretsAsync(CancellationToken cancellationToken) =>
+            CallAsync("Listing secrets", "SwarmOperationFailed", () => client.Secrets.ListAsync(cancellationToken));
+
+        public async Task<string> CreateSecretAsync(SwarmSecretSpec spec, CancellationToken cancellationToken)
+        {
+            SecretCreateResponse created = await CallAsync($"Creating secret '{spec.Name}'", "SecretCreateFailed", () => client.Secrets.CreateAsync(spec, cancellationToken)).ConfigureAwait(false);
+            return created.ID;
+        }
+
+        public async Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await CallAsync($"Removing secret {secretId}", "SecretRemoveFailed", () => client.Secrets.DeleteAsync(secretId, cancellationToken)).ConfigureAwait(false);
+                return true;
+            }
+            catch (SwarmException gone) when (gone.Kind == SwarmErrorKind.ObjectNotFound)
+            {
+                return false;
+            }
+        }
+
+        public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) =>
+            CallAsync("Listing containers", "DockerApiError", () => client.Containers.ListContainersAsync(new ContainersListParameters { All = all }, cancellationToken));
+
+        public Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken) =>
+            CallAsync($"Removing container {containerId}", "ContainerRemoveFailed", () => client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, cancellationToken));
+
+        public Task StreamContainerLogsAsync(string containerId, int? tail, bool follow, Action<string> onLine, CancellationToken cancellationToken) =>
+            CallAsync($"Reading the logs of container {containerId}", "ContainerLogFailed", async () =>
+            {
+                var parameters = new ContainerLogsParameters
+                {
+                    ShowStdout = true,
+                    ShowStderr = true,
+                    Follow = follow,
+                    Tail = tail?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all",
+                };
+                using MultiplexedStream stream = await client.Containers.GetContainerLogsAsync(containerId, parameters, cancellationToken).ConfigureAwait(false);
+                var lines = new LineSplitter(onLine);
+                var buffer = new byte[8192];
+                while (true)
+                {
+                    MultiplexedStream.ReadResult read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                    if (read.EOF)
+                    {
+                        break;
+                    }
+
+                    lines.Add(Encoding.UTF8.GetString(buffer, 0, read.Count));
+                }
+
+                lines.Flush();
+            });
+
+        public async Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await CallAsync($"Reading image '{image}'", "ImageNotFound", () => client.Images.InspectImageAsync(image, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (SwarmException missing) when (missing.Kind == SwarmErrorKind.ObjectNotFound)
+            {
+                return null;
+            }
+        }
+
+        public Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken) =>
+            CallAsync("Listing images", "DockerApiError", () => client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken));
+
+        public void Dispose() => client.Dispose();
+
+        internal static IReadOnlyDictionary<string, string> EngineLabelsOf(SystemInfoResponse info) => Provisioning.EngineLabels.FromEngineList(info.Labels);
+
+        private static IDictionary<string, IDictionary<string, bool>> Filter(string key, string value) =>
+            new Dictionary<string, IDictionary<string, bool>> { [key] = new Dictionary<string, bool> { [value] = true } };
+
+        private Task<T> CallAsync<T>(string what, string errorId, Func<Task<T>> call) => CallAsync(Endpoint, what, errorId, call);
+
+        private async Task CallAsync(string what, string errorId, Func<Task> call) =>
+            await CallAsync(Endpoint, what, errorId, async () =>
+            {
+                await call().ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+
+        private static async Task<T> CallAsync<T>(EngineEndpoint endpoint, string what, string errorId, Func<Task<T>> call)
         {
             try
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (DockerApiException failure)
+            catch (OperationCanceledException stopped) when (stopped.InnerException is not TimeoutException)
             {
-                throw new SwarmException("DockerApiError", SwarmErrorKind.InvalidOperation,
-                    $"The Docker engine on {name} ({endpoint}) answered {(int)failure.StatusCode}: {failure.ResponseBody}", name, failure);
+                // The user's Ctrl+C goes up as it is; only a request timeout is a failure of the engine.
+                throw;
             }
-            catch (Exception failure) when (failure is not SwarmException && failure is not OperationCanceledException)
+            catch (Exception failure)
             {
-                // Refused connections, TLS handshakes cut off, timeouts: Docker.DotNet wraps them in several ways.
-                throw new SwarmException("DockerEndpointUnreachable", SwarmErrorKind.ConnectionError,
-                    $"The Docker engine on {name} did not answer at {endpoint}: {Innermost(failure).Message} Run Enable-DockerTcpSocket for this host, and check that the port is reachable.", name, failure);
-            }
-            catch (OperationCanceledException failure) when (failure is TaskCanceledException { InnerException: TimeoutException })
-            {
-                throw new SwarmException("DockerEndpointUnreachable", SwarmErrorKind.OperationTimeout,
-                    $"The Docker engine on {name} did not answer at {endpoint} within {RequestTimeout.TotalSeconds} seconds.", name, failure);
+                throw DockerFailures.Translate(failure, endpoint.Name, endpoint, what, errorId);
             }
         }
 
-        private static Exception Innermost(Exception failure)
+        /// <summary>
+        /// A plain HTTP client on the same transport and certificates, for the few calls Docker.DotNet gets
+        /// wrong (it sends swarm/update's rotate flags in lower case, which the engine ignores).
+        /// </summary>
+        private HttpClient CreateHttpClient()
         {
-            while (failure.InnerException != null)
+            string api = $"v{ApiVersion}/";
+            if (sshSession != null)
             {
-                failure = failure.InnerException;
+                HostSession session = sshSession;
+                var overSsh = new ManagedHandler(async (host, port, token) => await session.OpenDialStdioAsync(token).ConfigureAwait(false), NullLogger.Instance) { UseProxy = false };
+                return new HttpClient(overSsh) { BaseAddress = new Uri("http://docker.sock/" + api), Timeout = RequestTimeout };
             }
 
-            return failure;
+            var handler = new SocketsHttpHandler();
+            if (identity != null)
+            {
+                handler.SslOptions.ClientCertificates = new X509CertificateCollection { identity.ClientCertificate };
+                handler.SslOptions.RemoteCertificateValidationCallback = identity.ValidateServer;
+            }
+
+            return new HttpClient(handler) { BaseAddress = new Uri($"{(identity != null ? "https" : "http")}://{Address}:{Endpoint.Port}/{api}"), Timeout = RequestTimeout };
+        }
+
+        private static DockerClient Build(EngineEndpoint endpoint, TlsIdentity? tls, HostSession? session, Version? apiVersion)
+        {
+            var builder = new DockerClientBuilder().WithTimeout(RequestTimeout);
+            if (apiVersion != null)
+            {
+                builder = builder.WithApiVersion(apiVersion);
+            }
+
+            if (session != null)
+            {
+                return builder.WithTransportOptions(SshDialStdioHandlerFactory.Instance, new SshTransportOptions(session)).Build();
+            }
+
+            builder = builder.WithEndpoint(new Uri($"tcp://{endpoint.Address}:{endpoint.Port}"));
+            if (tls != null)
+            {
+                builder = builder.WithAuthProvider(new CertificateCredentials(tls.ClientCertificate) { ServerCertificateValidationCallback = tls.ValidateServer });
+            }
+
+            return builder.Build();
         }
     }
 }

@@ -21,17 +21,17 @@ namespace SwarmPS.Engine.Provisioning
         private static readonly TimeSpan MinimumCertificateValidity = TimeSpan.FromDays(30);
 
         private readonly CertificateAuthority? authority;
-        private readonly TlsIdentity? identity;
+        private readonly EngineOpener engines;
 
-        /// <summary>Creates the service; the CA and identity may be null for -Insecure, or to plan (-WhatIf) before a CA exists.</summary>
-        public DockerTcpSocketService(CertificateAuthority? authority, TlsIdentity? identity)
+        /// <summary>Creates the service; the CA may be null for -Insecure, or to plan (-WhatIf) before a CA exists.</summary>
+        public DockerTcpSocketService(CertificateAuthority? authority, EngineOpener engines)
         {
             this.authority = authority;
-            this.identity = identity;
+            this.engines = engines;
         }
 
         /// <summary>Checks the host and works out what must change. Changes nothing.</summary>
-        public async Task<TcpSocketPlan> PlanAsync(HostSession session, TcpSocketRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+        public async Task<TcpSocketPlan> PlanAsync(IRemoteShell session, TcpSocketRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string host = session.Name;
             reporter.Progress("Checking systemd, Docker and sudo", 10);
@@ -128,7 +128,7 @@ namespace SwarmPS.Engine.Provisioning
         /// <summary>Applies a plan: back up, write, restart, verify over the new endpoint; roll back on failure.</summary>
         public async Task<DockerConnection> ApplyAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            HostSession session = plan.Session;
+            IRemoteShell session = plan.Session;
             string host = session.Name;
             if (plan.Facts.RunningContainers > 0 && !plan.Request.Force)
             {
@@ -180,7 +180,7 @@ namespace SwarmPS.Engine.Provisioning
         /// Puts back every file as it was before SwarmPS first changed the host and restarts the engine.
         /// Returns false when SwarmPS never changed the host (nothing to undo).
         /// </summary>
-        public static async Task<bool> DisableAsync(HostSession session, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
+        public static async Task<bool> DisableAsync(IRemoteShell session, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string host = session.Name;
             if (!await WasChangedAsync(session, reporter, cancellationToken).ConfigureAwait(false))
@@ -206,7 +206,7 @@ namespace SwarmPS.Engine.Provisioning
         }
 
         /// <summary>True when SwarmPS changed the host and kept its original configuration to restore.</summary>
-        public static async Task<bool> WasChangedAsync(HostSession session, IOperationReporter reporter, CancellationToken cancellationToken)
+        public static async Task<bool> WasChangedAsync(IRemoteShell session, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             reporter.Progress("Looking for the original configuration", 10);
             bool changed = await RemoteFiles.ExistsAsync(session, RemotePaths.OriginalBackup, cancellationToken).ConfigureAwait(false);
@@ -218,15 +218,16 @@ namespace SwarmPS.Engine.Provisioning
             return changed;
         }
 
-        /// <summary>Opens a client to a host whose engine is already as asked.</summary>
-        public Task<DockerConnection> ConnectAsync(HostSession session, TcpSocketRequest request, CancellationToken cancellationToken)
-        {
-            return DockerConnection.OpenAsync(session.Name, session.Address, request.Port, request.Insecure ? null : identity, cancellationToken);
-        }
+        /// <summary>The client of a host whose engine is already as asked (this session's, or a new one).</summary>
+        public Task<DockerConnection> ConnectAsync(IRemoteShell session, TcpSocketRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+            engines.OpenAsync(EndpointOf(session, request), reporter, cancellationToken);
+
+        private static EngineEndpoint EndpointOf(IRemoteShell session, TcpSocketRequest request) =>
+            EngineEndpoint.Tcp(session.Name, session.Address, request.Port, tls: !request.Insecure);
 
         private async Task WriteFilesAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            HostSession session = plan.Session;
+            IRemoteShell session = plan.Session;
             if (plan.CaChanges)
             {
                 reporter.Verbose($"Writing the SwarmPS CA certificate to {RemotePaths.CaCertificate}.");
@@ -255,7 +256,7 @@ namespace SwarmPS.Engine.Provisioning
 
         private static void PlanCertificates(CertificateAuthority authority, TcpSocketPlan plan, RemoteFileSet files, IOperationReporter reporter)
         {
-            HostSession session = plan.Session;
+            IRemoteShell session = plan.Session;
             string? hostCa = files.Content(RemotePaths.CaCertificate);
             plan.CaChanges = !string.Equals(hostCa?.Trim(), authority.CertificatePem.Trim(), StringComparison.Ordinal);
             if (plan.CaChanges)
@@ -279,7 +280,7 @@ namespace SwarmPS.Engine.Provisioning
             plan.AddChange($"install a server certificate for {session.Name} in {RemotePaths.ServerCertificate}");
         }
 
-        private static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectNames(HostSession session, HostFacts facts)
+        private static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectNames(IRemoteShell session, HostFacts facts)
         {
             var dns = new List<string>();
             var addresses = new List<IPAddress>();
@@ -313,7 +314,7 @@ namespace SwarmPS.Engine.Provisioning
 
         private async Task<(DockerConnection? Connection, string? Failure)> WaitForEngineAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            HostSession session = plan.Session;
+            IRemoteShell session = plan.Session;
             DateTime deadline = DateTime.UtcNow + EngineStartTimeout;
             string failure = "no answer";
             while (DateTime.UtcNow < deadline)
@@ -322,12 +323,16 @@ namespace SwarmPS.Engine.Provisioning
                 DockerConnection? connection = null;
                 try
                 {
-                    connection = await ConnectAsync(session, plan.Request, cancellationToken).ConfigureAwait(false);
+                    // A new client each time: the engine is restarting, and a cached one would hide that.
+                    connection = await engines.OpenNewAsync(EndpointOf(session, plan.Request), NullReporter.Instance, cancellationToken).ConfigureAwait(false);
                     IReadOnlyDictionary<string, string> labels = await connection.GetLabelsAsync(cancellationToken).ConfigureAwait(false);
                     bool expected = plan.ExpectedLabels.All(l => labels.TryGetValue(l.Key, out string? v) && v == l.Value);
                     if (expected)
                     {
-                        reporter.Verbose($"The Engine API answers on {connection.Endpoint}{(plan.Request.Insecure ? string.Empty : " with mutual TLS")} and reports the expected labels.");
+                        reporter.Verbose($"The Engine API answers on {connection.Uri}{(plan.Request.Insecure ? string.Empty : " with mutual TLS")} and reports the expected labels.");
+
+                        // The host's exposure changed: its clients on other endpoints no longer answer.
+                        engines.Sessions.AddEngine(connection, onlyOneForHost: true);
                         return (connection, null);
                     }
 

@@ -60,7 +60,7 @@ namespace SwarmPS.Engine.Provisioning
             }
         }
 
-        public static async Task<HostFacts> GatherAsync(HostSession session, CancellationToken cancellationToken)
+        public static async Task<HostFacts> GatherAsync(IRemoteShell session, CancellationToken cancellationToken)
         {
             RemoteCommandResult result = await session.SudoAsync(Probe, null, cancellationToken).ConfigureAwait(false);
             var values = new Dictionary<string, string>(StringComparer.Ordinal);

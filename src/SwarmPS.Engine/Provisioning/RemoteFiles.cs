@@ -18,7 +18,7 @@ namespace SwarmPS.Engine.Provisioning
             "if [ -e " + RemotePaths.SocketUnit + " ]; then systemctl restart docker-tcp.socket; fi; " +
             "systemctl start docker.service";
 
-        internal static async Task<bool> ExistsAsync(HostSession session, string path, CancellationToken cancellationToken)
+        internal static async Task<bool> ExistsAsync(IRemoteShell session, string path, CancellationToken cancellationToken)
         {
             RemoteCommandResult result = await session.SudoAsync("test -e " + ShellQuote.Quote(path), null, cancellationToken).ConfigureAwait(false);
             return result.Succeeded;
@@ -28,7 +28,7 @@ namespace SwarmPS.Engine.Provisioning
         /// Copies every managed file (or an ".absent" marker) into a new backup folder; the first backup
         /// ever taken is also kept as the host's original state. Returns the folder.
         /// </summary>
-        internal static async Task<string> BackupAsync(HostSession session, IOperationReporter reporter, CancellationToken cancellationToken)
+        internal static async Task<string> BackupAsync(IRemoteShell session, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string folder = $"{RemotePaths.ChangeBackups}/{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}";
             string copies = string.Join(" ", RemotePaths.ManagedFiles.Select(f =>
@@ -42,7 +42,7 @@ namespace SwarmPS.Engine.Provisioning
         }
 
         /// <summary>Puts back every managed file as it is in <paramref name="folder"/> and restarts the engine.</summary>
-        internal static async Task RestoreAsync(HostSession session, string folder, IOperationReporter reporter, CancellationToken cancellationToken, bool restartEngine = true)
+        internal static async Task RestoreAsync(IRemoteShell session, string folder, IOperationReporter reporter, CancellationToken cancellationToken, bool restartEngine = true)
         {
             string restores = string.Join(" ", RemotePaths.ManagedFiles.Select(f =>
                 $"if [ -e \"$b/{BackupName(f)}.absent\" ]; then rm -f {f}; elif [ -e \"$b/{BackupName(f)}\" ]; then cp -a \"$b/{BackupName(f)}\" {f}; fi;"));
@@ -54,7 +54,7 @@ namespace SwarmPS.Engine.Provisioning
             await session.SudoCheckedAsync(script, "RestoreFailed", $"Restoring the Docker configuration from {folder}", cancellationToken).ConfigureAwait(false);
         }
 
-        internal static async Task<string> JournalTailAsync(HostSession session, CancellationToken cancellationToken)
+        internal static async Task<string> JournalTailAsync(IRemoteShell session, CancellationToken cancellationToken)
         {
             RemoteCommandResult journal = await session.SudoAsync("journalctl -u docker.service -n 20 --no-pager 2>&1 || true", null, cancellationToken).ConfigureAwait(false);
             return journal.Output.TrimEnd();

@@ -12,14 +12,14 @@ namespace SwarmPS.Engine.Provisioning
     {
         private readonly List<string> changes = new List<string>();
 
-        internal TcpSocketPlan(HostSession session, TcpSocketRequest request, HostFacts facts)
+        internal TcpSocketPlan(IRemoteShell session, TcpSocketRequest request, HostFacts facts)
         {
             Session = session;
             Request = request;
             Facts = facts;
         }
 
-        public HostSession Session { get; }
+        public IRemoteShell Session { get; }
 
         public TcpSocketRequest Request { get; }
 

@@ -7,8 +7,9 @@ using SwarmPS.Engine.Ssh;
 namespace SwarmPS.Engine.Sessions
 {
     /// <summary>
-    /// The live SSH sessions and Docker clients of one PowerShell runspace, found by host name.
-    /// Locked, because cmdlets fan work out to many hosts at once.
+    /// The live SSH sessions of one PowerShell runspace, found by host name, and its Docker clients,
+    /// found by endpoint (address, port, transport and TLS mode). Locked, because cmdlets fan work out
+    /// to many hosts at once.
     /// </summary>
     public sealed class SessionStore : IDisposable
     {
@@ -16,9 +17,6 @@ namespace SwarmPS.Engine.Sessions
         private readonly Dictionary<string, HostSession> hosts = new Dictionary<string, HostSession>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, DockerConnection> engines = new Dictionary<string, DockerConnection>(StringComparer.OrdinalIgnoreCase);
         private bool disposed;
-
-        /// <summary>The cluster chosen in this session (New-SwarmCluster or -Cluster on Get-SwarmCluster).</summary>
-        public string? CurrentCluster { get; set; }
 
         public IReadOnlyList<HostSession> Hosts
         {
@@ -82,43 +80,71 @@ namespace SwarmPS.Engine.Sessions
             return true;
         }
 
-        public void AddEngine(DockerConnection engine)
+        /// <summary>
+        /// Keeps an engine client under its endpoint. With <paramref name="onlyOneForHost"/> (the host's
+        /// exposure just changed) the host's clients on other endpoints go, since those no longer answer.
+        /// </summary>
+        public void AddEngine(DockerConnection engine, bool onlyOneForHost = false)
         {
-            DockerConnection? replaced;
+            var replaced = new List<DockerConnection>();
             lock (gate)
             {
                 ThrowIfDisposed();
-                engines.TryGetValue(engine.Name, out replaced);
-                engines[engine.Name] = engine;
-            }
-
-            if (replaced != null && !ReferenceEquals(replaced, engine))
-            {
-                replaced.Dispose();
-            }
-        }
-
-        public DockerConnection? FindEngine(string name)
-        {
-            lock (gate)
-            {
-                return engines.TryGetValue(name, out DockerConnection? engine) ? engine : null;
-            }
-        }
-
-        public bool RemoveEngine(string name)
-        {
-            DockerConnection? engine;
-            lock (gate)
-            {
-                if (!engines.Remove(name, out engine))
+                string key = engine.Endpoint.Key;
+                foreach (KeyValuePair<string, DockerConnection> open in engines.ToList())
                 {
-                    return false;
+                    bool sameEndpoint = open.Key == key;
+                    bool sameHost = string.Equals(open.Value.Name, engine.Name, StringComparison.OrdinalIgnoreCase);
+                    if ((sameEndpoint || (onlyOneForHost && sameHost)) && !ReferenceEquals(open.Value, engine))
+                    {
+                        engines.Remove(open.Key);
+                        replaced.Add(open.Value);
+                    }
+                }
+
+                engines[key] = engine;
+            }
+
+            replaced.ForEach(old => old.Dispose());
+        }
+
+        /// <summary>The client for exactly this endpoint, if one is open.</summary>
+        public DockerConnection? FindEngine(EngineEndpoint endpoint)
+        {
+            lock (gate)
+            {
+                return engines.TryGetValue(endpoint.Key, out DockerConnection? engine) ? engine : null;
+            }
+        }
+
+        /// <summary>The host's engine clients, newest endpoint kind first (SSH, then TLS, then plain).</summary>
+        public IReadOnlyList<DockerConnection> FindEngines(string name)
+        {
+            lock (gate)
+            {
+                return engines.Values
+                    .Where(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+                    .OrderByDescending(e => e.Endpoint.Transport)
+                    .ThenByDescending(e => e.Tls)
+                    .ToList();
+            }
+        }
+
+        /// <summary>Closes every engine client of a host.</summary>
+        public bool RemoveEngines(string name)
+        {
+            List<DockerConnection> removed;
+            lock (gate)
+            {
+                removed = engines.Where(e => string.Equals(e.Value.Name, name, StringComparison.OrdinalIgnoreCase)).Select(e => e.Value).ToList();
+                foreach (DockerConnection engine in removed)
+                {
+                    engines.Remove(engine.Endpoint.Key);
                 }
             }
 
-            engine.Dispose();
-            return true;
+            removed.ForEach(engine => engine.Dispose());
+            return removed.Count > 0;
         }
 
         public void Dispose()

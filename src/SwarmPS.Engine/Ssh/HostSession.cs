@@ -15,7 +15,7 @@ namespace SwarmPS.Engine.Ssh
     /// One SSH connection to a host: runs commands (with sudo when the user is not root), writes files
     /// through stdin (never on a command line, so no secret shows in ps), and reconnects when dropped.
     /// </summary>
-    public sealed class HostSession : IDisposable
+    public sealed class HostSession : IRemoteShell, IDisposable
     {
         private static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromMinutes(5);
 

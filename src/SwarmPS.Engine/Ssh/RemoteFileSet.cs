@@ -9,7 +9,7 @@ namespace SwarmPS.Engine.Ssh
         private readonly IReadOnlyDictionary<string, string?> contents;
         private readonly IReadOnlyDictionary<string, bool> existing;
 
-        internal RemoteFileSet(IReadOnlyDictionary<string, string?> contents, IReadOnlyDictionary<string, bool> existing)
+        public RemoteFileSet(IReadOnlyDictionary<string, string?> contents, IReadOnlyDictionary<string, bool> existing)
         {
             this.contents = contents;
             this.existing = existing;

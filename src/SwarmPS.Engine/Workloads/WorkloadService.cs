@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Docker.DotNet;
 using Docker.DotNet.Models;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
@@ -19,36 +18,28 @@ namespace SwarmPS.Engine.Workloads
         private const string ManagedLabel = "io.swarmps.managed";
         private const string ServiceLabel = "io.swarmps.service";
 
-        private readonly SwarmClusterService clusters;
-
-        public WorkloadService(SwarmClusterService clusters)
+        public async Task<IReadOnlyList<SwarmContainer>> CreateAsync(ClusterContext context, ContainerRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            this.clusters = clusters;
-        }
+            IDockerEngine manager = context.RequireManager();
+            IReadOnlyList<NodeListResponse> nodes = context.Nodes;
 
-        public async Task<IReadOnlyList<SwarmContainer>> CreateAsync(ClusterRecord record, ContainerRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
-        {
-            (DockerConnection manager, _) = await clusters.RequireManagerAsync(record, cancellationToken).ConfigureAwait(false);
-            IList<NodeListResponse> nodes = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
-
-            SwarmService? existing = await FindServiceAsync(manager, request.Name, cancellationToken).ConfigureAwait(false);
+            SwarmService? existing = (await manager.ListServicesAsync(request.Name, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
             if (existing != null)
             {
                 string image = existing.Spec?.TaskTemplate?.ContainerSpec?.Image ?? string.Empty;
                 if (!SameImage(image, request.Image))
                 {
                     throw new SwarmException("ContainerExists", SwarmErrorKind.ResourceExists,
-                        $"A container named '{request.Name}' already runs image '{image}' in cluster '{record.Name}'. Remove it first (Remove-SwarmContainer {request.Name}) or choose another name.", request.Name);
+                        $"A container named '{request.Name}' already runs image '{image}' in cluster '{context.Name}'. Remove it first (Remove-SwarmContainer {request.Name}) or choose another name.", request.Name);
                 }
 
                 reporter.Verbose($"'{request.Name}' already exists with image {image}; nothing to create.");
                 ulong replicas = existing.Spec?.Mode?.Replicated?.Replicas ?? 1;
-                return await WaitForTasksAsync(manager, existing.ID ?? string.Empty, replicas, record, nodes, request, changed: false, reporter, cancellationToken).ConfigureAwait(false);
+                return await WaitForTasksAsync(context, existing.ID ?? string.Empty, replicas, request, changed: false, reporter, cancellationToken).ConfigureAwait(false);
             }
 
             // Fail fast where swarm would leave the task pending for ever.
-            List<NodeFacts> facts = nodes.Select(ToFacts).ToList();
-            List<NodeFacts> schedulable = facts.Where((f, i) => IsSchedulable(nodes[i])).ToList();
+            List<NodeFacts> schedulable = nodes.Where(IsSchedulable).Select(ToFacts).ToList();
             IReadOnlyList<NodeFacts> matching = ConstraintMatcher.Matching(request.Constraints, schedulable);
             if (matching.Count == 0)
             {
@@ -57,85 +48,89 @@ namespace SwarmPS.Engine.Workloads
             }
 
             reporter.Verbose($"Nodes that satisfy the constraints: {string.Join(", ", matching.Select(n => n.Hostname))}.");
-            IReadOnlyList<PortSpec> ports = await PortsToPublishAsync(record, request, matching, nodes, reporter, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<PortSpec> ports = await PortsToPublishAsync(context, request, matching, reporter, cancellationToken).ConfigureAwait(false);
 
             var secretReferences = new List<SecretReference>();
-            foreach (KeyValuePair<string, byte[]> secret in request.Secrets)
-            {
-                secretReferences.Add(await CreateSecretAsync(manager, request.Name, secret.Key, secret.Value, reporter, cancellationToken).ConfigureAwait(false));
-            }
-
-            var spec = new ServiceSpec
-            {
-                Name = request.Name,
-                Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
-                TaskTemplate = new TaskSpec
-                {
-                    ContainerSpec = new ContainerSpec
-                    {
-                        Image = request.Image,
-                        // Like the arguments after the image in docker run: they replace CMD, the entrypoint stays.
-                        Args = request.Command.Count > 0 ? request.Command.ToList() : null,
-                        Env = request.Environment.Count > 0 ? request.Environment.Select(e => $"{e.Key}={e.Value}").ToList() : null,
-                        Secrets = secretReferences.Count > 0 ? secretReferences : null,
-                    },
-                    Placement = new Placement { Constraints = request.Constraints.Select(c => c.ToSwarm()).ToList() },
-                },
-                Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = request.Replicas } },
-                EndpointSpec = ports.Count == 0 ? null : new EndpointSpec
-                {
-                    // Host mode, as in the seed: the port is on the address of the node the container landed on.
-                    Ports = ports.Select(p => new PortConfig { Protocol = p.Protocol, TargetPort = p.Target, PublishedPort = p.Published == 0 ? null : p.Published, PublishMode = "host" }).ToList(),
-                },
-            };
-
-            reporter.Progress("Creating the service", 30);
-            reporter.Verbose($"Creating service '{request.Name}' from {request.Image}{(spec.TaskTemplate.Placement.Constraints.Count > 0 ? " with constraints " + string.Join(", ", spec.TaskTemplate.Placement.Constraints) : string.Empty)}.");
-            ServiceCreateResponse created;
+            string serviceId;
             try
             {
-                created = await manager.Client.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerApiException failure)
-            {
-                // Nothing half-applied: the secrets made for this service go with it.
-                foreach (SecretReference secret in secretReferences)
+                foreach (KeyValuePair<string, byte[]> secret in request.Secrets)
                 {
-                    await DeleteSecretWhenFreeAsync(manager, secret.SecretID, cancellationToken).ConfigureAwait(false);
+                    secretReferences.Add(await CreateSecretAsync(manager, request.Name, secret.Key, secret.Value, reporter, cancellationToken).ConfigureAwait(false));
                 }
 
-                throw new SwarmException("ContainerCreateFailed", SwarmErrorKind.InvalidOperation,
-                    $"Creating '{request.Name}' failed ({(int)failure.StatusCode}): {failure.ResponseBody?.Trim()}", request.Name, failure);
+                ServiceSpec spec = BuildSpec(request, ports, secretReferences);
+                reporter.Progress("Creating the service", 30);
+                reporter.Verbose($"Creating service '{request.Name}' from {request.Image}{(request.Constraints.Count > 0 ? " with constraints " + string.Join(", ", request.Constraints.Select(c => c.ToSwarm())) : string.Empty)}.");
+                serviceId = await manager.CreateServiceAsync(spec, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception failure) when (failure is SwarmException || failure is OperationCanceledException)
+            {
+                // Nothing half-applied: the secrets made for this service go with it, even after Ctrl+C.
+                foreach (SecretReference secret in secretReferences)
+                {
+                    await DeleteSecretWhenFreeAsync(manager, secret.SecretID, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                throw;
+            }
+            finally
+            {
+                foreach (byte[] value in request.Secrets.Values)
+                {
+                    Array.Clear(value);
+                }
             }
 
             if (request.NoWait)
             {
-                return new[] { new SwarmContainer(new SwarmContainerData { Name = request.Name, ServiceId = created.ID ?? string.Empty, Image = request.Image, State = "pending", Cluster = record.Name, Changed = true }) };
+                return new[] { new SwarmContainer(new SwarmContainerData { Name = request.Name, ServiceId = serviceId, Image = request.Image, State = "pending", Cluster = context.Name, Changed = true }) };
             }
 
-            return await WaitForTasksAsync(manager, created.ID ?? string.Empty, request.Replicas, record, nodes, request, changed: true, reporter, cancellationToken).ConfigureAwait(false);
+            return await WaitForTasksAsync(context, serviceId, request.Replicas, request, changed: true, reporter, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Containers on the cluster's nodes, read from every member's engine in parallel.</summary>
-        public async Task<IReadOnlyList<SwarmContainer>> ListAsync(ClusterRecord record, bool all, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>The service spec for a request: SwarmPS's label, the image, arguments, environment, secrets, constraints and host-mode ports.</summary>
+        internal static ServiceSpec BuildSpec(ContainerRequest request, IReadOnlyList<PortSpec> ports, IReadOnlyList<SecretReference> secrets) => new ServiceSpec
         {
-            IEnumerable<Task<IReadOnlyList<SwarmContainer>>> perNode = record.Members.Select(async member =>
+            Name = request.Name,
+            Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
+            TaskTemplate = new TaskSpec
+            {
+                ContainerSpec = new ContainerSpec
+                {
+                    Image = request.Image,
+                    // Like the arguments after the image in docker run: they replace CMD, the entrypoint stays.
+                    Args = request.Command.Count > 0 ? request.Command.ToList() : null,
+                    Env = request.Environment.Count > 0 ? request.Environment.Select(e => $"{e.Key}={e.Value}").ToList() : null,
+                    Secrets = secrets.Count > 0 ? secrets.ToList() : null,
+                },
+                Placement = new Placement { Constraints = request.Constraints.Select(c => c.ToSwarm()).ToList() },
+            },
+            Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = request.Replicas } },
+            EndpointSpec = ports.Count == 0 ? null : new EndpointSpec
+            {
+                // Host mode: the port is on the address of the node the container landed on, as docker ps shows it.
+                Ports = ports.Select(p => new PortConfig { Protocol = p.Protocol, TargetPort = p.Target, PublishedPort = p.Published == 0 ? null : p.Published, PublishMode = "host" }).ToList(),
+            },
+        };
+
+        /// <summary>Containers on the cluster's nodes, read from every member's engine in parallel.</summary>
+        public async Task<IReadOnlyList<SwarmContainer>> ListAsync(ClusterContext context, bool all, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            IEnumerable<Task<IReadOnlyList<SwarmContainer>>> perNode = context.Members.Select(async member =>
             {
                 try
                 {
-                    DockerConnection engine = await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
-                    SystemInfoResponse info = await engine.Client.System.GetSystemInfoAsync(cancellationToken).ConfigureAwait(false);
-                    IList<ContainerListResponse> containers = await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = all }, cancellationToken).ConfigureAwait(false);
-                    return (IReadOnlyList<SwarmContainer>)containers.Select(c => ContainerMapper.Map(c, info.Name ?? member.Name, member.Address, record.Name)).ToList();
+                    IDockerEngine engine = await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
+                    Task<SystemInfoResponse> info = engine.GetInfoAsync(cancellationToken);
+                    IList<ContainerListResponse> containers = await engine.ListContainersAsync(all, cancellationToken).ConfigureAwait(false);
+                    string node = (await info.ConfigureAwait(false)).Name ?? member.Name;
+                    return (IReadOnlyList<SwarmContainer>)containers.Select(c => ContainerMapper.Map(c, node, member.Address, context.Name)).ToList();
                 }
                 catch (SwarmException failure)
                 {
                     reporter.Warning($"Skipping {member.Name}: {failure.Message}");
-                    return Array.Empty<SwarmContainer>();
-                }
-                catch (DockerApiException failure)
-                {
-                    reporter.Warning($"Skipping {member.Name}: its engine answered {(int)failure.StatusCode}: {failure.ResponseBody?.Trim()}");
                     return Array.Empty<SwarmContainer>();
                 }
             });
@@ -144,23 +139,19 @@ namespace SwarmPS.Engine.Workloads
         }
 
         /// <summary>Removes a swarm service (and the secrets SwarmPS made for it), or a plain container on its node.</summary>
-        public async Task RemoveAsync(ClusterRecord record, SwarmContainer container, IOperationReporter reporter, CancellationToken cancellationToken)
+        public async Task RemoveAsync(ClusterContext context, SwarmContainer container, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            (DockerConnection manager, _) = await clusters.RequireManagerAsync(record, cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(container.ServiceId))
             {
+                IDockerEngine manager = context.RequireManager();
                 reporter.Verbose($"Removing service '{container.Name}'.");
-                try
-                {
-                    await manager.Client.Swarm.RemoveServiceAsync(container.ServiceId, cancellationToken).ConfigureAwait(false);
-                }
-                catch (DockerApiException failure) when (failure.StatusCode == System.Net.HttpStatusCode.NotFound)
+                if (!await manager.RemoveServiceAsync(container.ServiceId, cancellationToken).ConfigureAwait(false))
                 {
                     reporter.Verbose($"Service '{container.Name}' was already gone.");
                 }
 
-                await WaitUntilContainersGoneAsync(record, container.ServiceId, reporter, cancellationToken).ConfigureAwait(false);
-                IList<Secret> secrets = await manager.Client.Secrets.ListAsync(cancellationToken).ConfigureAwait(false);
+                await WaitUntilContainersGoneAsync(context, container.ServiceId, reporter, cancellationToken).ConfigureAwait(false);
+                IList<Secret> secrets = await manager.ListSecretsAsync(cancellationToken).ConfigureAwait(false);
                 foreach (Secret secret in secrets.Where(s => s.Spec?.Labels != null && s.Spec.Labels.TryGetValue(ServiceLabel, out string? owner) && owner == container.Name))
                 {
                     reporter.Verbose($"Removing secret '{secret.Spec.Name}'.");
@@ -170,36 +161,65 @@ namespace SwarmPS.Engine.Workloads
                 return;
             }
 
-            ClusterMember member = record.Members.FirstOrDefault(m => m.Address == container.Address)
-                ?? throw new SwarmException("NodeNotFound", SwarmErrorKind.ObjectNotFound, $"No member of cluster '{record.Name}' has address {container.Address}.", container.Node);
-            DockerConnection engine = await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
+            IDockerEngine engine = await EngineOfAsync(context, container, reporter, cancellationToken).ConfigureAwait(false);
             reporter.Verbose($"Removing container {container.ContainerName} on {container.Node}.");
-            await engine.Client.Containers.RemoveContainerAsync(container.ContainerId, new ContainerRemoveParameters { Force = true }, cancellationToken).ConfigureAwait(false);
+            await engine.RemoveContainerAsync(container.ContainerId, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>A SwarmPS service by name even when it has no container (pending, failed): what Remove-SwarmContainer needs.</summary>
-        public async Task<SwarmContainer?> FindServiceByNameAsync(ClusterRecord record, string name, CancellationToken cancellationToken)
+        public async Task<SwarmContainer?> FindServiceByNameAsync(ClusterContext context, string name, CancellationToken cancellationToken)
         {
-            (DockerConnection manager, _) = await clusters.RequireManagerAsync(record, cancellationToken).ConfigureAwait(false);
-            SwarmService? service = await FindServiceAsync(manager, name, cancellationToken).ConfigureAwait(false);
+            SwarmService? service = (await context.RequireManager().ListServicesAsync(name, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
             return service == null ? null : new SwarmContainer(new SwarmContainerData
             {
                 Name = name,
                 ServiceId = service.ID ?? string.Empty,
                 Image = service.Spec?.TaskTemplate?.ContainerSpec?.Image?.Split('@')[0] ?? string.Empty,
                 State = "no container",
-                Cluster = record.Name,
+                Cluster = context.Name,
             });
         }
 
+        /// <summary>Streams a container's stdout and stderr line by line from its node's engine.</summary>
+        public async Task StreamLogsAsync(ClusterContext context, SwarmContainer container, int? tail, bool follow, Action<string> onLine, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            IDockerEngine engine = await EngineOfAsync(context, container, reporter, cancellationToken).ConfigureAwait(false);
+            await engine.StreamContainerLogsAsync(container.ContainerId, tail, follow, onLine, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Image tags present on the cluster's nodes (for completion).</summary>
+        public async Task<IReadOnlyList<string>> ImageTagsAsync(ClusterContext context, CancellationToken cancellationToken)
+        {
+            // All nodes at once: completion has a short time budget.
+            IList<ImagesListResponse>[] perNode = await Task.WhenAll(context.Members.Select(async member =>
+            {
+                IDockerEngine engine = await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), NullReporter.Instance, cancellationToken).ConfigureAwait(false);
+                return await engine.ListImagesAsync(cancellationToken).ConfigureAwait(false);
+            })).ConfigureAwait(false);
+            return perNode.SelectMany(images => images)
+                .SelectMany(i => i.RepoTags ?? new List<string>())
+                .Where(t => t != "<none>:<none>")
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(t => t, StringComparer.Ordinal)
+                .ToList();
+        }
+
+        /// <summary>The engine of the node a container runs on.</summary>
+        private static async Task<IDockerEngine> EngineOfAsync(ClusterContext context, SwarmContainer container, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            ClusterMember member = context.Members.FirstOrDefault(m => m.Address == container.Address)
+                ?? throw new SwarmException("NodeNotFound", SwarmErrorKind.ObjectNotFound, $"No member of cluster '{context.Name}' has address {container.Address}.", container.Node);
+            return await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>Swarm stops a removed service's containers in the background; wait, so a listing right after is true.</summary>
-        private async Task WaitUntilContainersGoneAsync(ClusterRecord record, string serviceId, IOperationReporter reporter, CancellationToken cancellationToken)
+        private async Task WaitUntilContainersGoneAsync(ClusterContext context, string serviceId, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             reporter.Verbose("Waiting until the service's containers have stopped.");
             DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while (DateTime.UtcNow < deadline)
             {
-                IReadOnlyList<SwarmContainer> left = await ListAsync(record, false, NullReporter.Instance, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<SwarmContainer> left = await ListAsync(context, false, NullReporter.Instance, cancellationToken).ConfigureAwait(false);
                 if (!left.Any(c => c.ServiceId == serviceId))
                 {
                     return;
@@ -211,72 +231,7 @@ namespace SwarmPS.Engine.Workloads
             reporter.Warning("The service is removed, but some of its containers are still stopping.");
         }
 
-        /// <summary>The engine of the node a container runs on, for its logs.</summary>
-        public async Task<DockerConnection> EngineOfAsync(ClusterRecord record, SwarmContainer container, CancellationToken cancellationToken)
-        {
-            ClusterMember member = record.Members.FirstOrDefault(m => m.Address == container.Address)
-                ?? throw new SwarmException("NodeNotFound", SwarmErrorKind.ObjectNotFound, $"No member of cluster '{record.Name}' has address {container.Address}.", container.Node);
-            return await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>Streams a container's stdout and stderr line by line from its node's engine.</summary>
-        public async Task StreamLogsAsync(ClusterRecord record, SwarmContainer container, int? tail, bool follow, Action<string> onLine, CancellationToken cancellationToken)
-        {
-            DockerConnection engine = await EngineOfAsync(record, container, cancellationToken).ConfigureAwait(false);
-            var parameters = new ContainerLogsParameters
-            {
-                ShowStdout = true,
-                ShowStderr = true,
-                Follow = follow,
-                Tail = tail?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all",
-            };
-            using MultiplexedStream stream = await engine.Client.Containers.GetContainerLogsAsync(container.ContainerId, parameters, cancellationToken).ConfigureAwait(false);
-            var buffer = new byte[8192];
-            var pending = new System.Text.StringBuilder();
-            while (true)
-            {
-                MultiplexedStream.ReadResult read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-                if (read.EOF)
-                {
-                    break;
-                }
-
-                pending.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, read.Count));
-                string text = pending.ToString();
-                int newline;
-                while ((newline = text.IndexOf('\n')) >= 0)
-                {
-                    onLine(text.Substring(0, newline).TrimEnd('\r'));
-                    text = text.Substring(newline + 1);
-                }
-
-                pending.Clear().Append(text);
-            }
-
-            if (pending.Length > 0)
-            {
-                onLine(pending.ToString());
-            }
-        }
-
-        /// <summary>Image tags present on the cluster's nodes (for completion).</summary>
-        public async Task<IReadOnlyList<string>> ImageTagsAsync(ClusterRecord record, CancellationToken cancellationToken)
-        {
-            // All nodes at once: completion has a short time budget.
-            IList<ImagesListResponse>[] perNode = await Task.WhenAll(record.Members.Select(async member =>
-            {
-                DockerConnection engine = await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
-                return await engine.Client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken).ConfigureAwait(false);
-            })).ConfigureAwait(false);
-            return perNode.SelectMany(images => images)
-                .SelectMany(i => i.RepoTags ?? new List<string>())
-                .Where(t => t != "<none>:<none>")
-                .Distinct(StringComparer.Ordinal)
-                .OrderBy(t => t, StringComparer.Ordinal)
-                .ToList();
-        }
-
-        private async Task<IReadOnlyList<PortSpec>> PortsToPublishAsync(ClusterRecord record, ContainerRequest request, IReadOnlyList<NodeFacts> matching, IList<NodeListResponse> nodes, IOperationReporter reporter, CancellationToken cancellationToken)
+        private static async Task<IReadOnlyList<PortSpec>> PortsToPublishAsync(ClusterContext context, ContainerRequest request, IReadOnlyList<NodeFacts> matching, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             var ports = request.Publish.ToList();
 
@@ -284,21 +239,14 @@ namespace SwarmPS.Engine.Workloads
             // asked, in parallel, so the warning below names all that lack it.
             (NodeFacts Node, ImageInspectResponse? Image, bool Asked)[] answers = await Task.WhenAll(matching.Select(async node =>
             {
-                ClusterMember? member = record.Members.FirstOrDefault(m => m.NodeId == node.Id);
+                ClusterMember? member = context.MemberOfNode(node.Id);
                 if (member == null)
                 {
                     return (node, (ImageInspectResponse?)null, false);
                 }
 
-                DockerConnection engine = await clusters.ConnectAsync(member, cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    return (node, await engine.Client.Images.InspectImageAsync(request.Image, cancellationToken).ConfigureAwait(false), true);
-                }
-                catch (DockerApiException failure) when (failure is DockerImageNotFoundException || failure.StatusCode == System.Net.HttpStatusCode.NotFound)
-                {
-                    return (node, null, true);
-                }
+                IDockerEngine engine = await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
+                return (node, await engine.InspectImageAsync(request.Image, cancellationToken).ConfigureAwait(false), true);
             })).ConfigureAwait(false);
             ImageInspectResponse? image = answers.Select(a => a.Image).FirstOrDefault(i => i != null);
             List<string> lacking = answers.Where(a => a.Asked && a.Image == null).Select(a => a.Node.Hostname).ToList();
@@ -334,77 +282,65 @@ namespace SwarmPS.Engine.Workloads
             return ports;
         }
 
-        private static async Task<SecretReference> CreateSecretAsync(DockerConnection manager, string service, string name, byte[] value, IOperationReporter reporter, CancellationToken cancellationToken)
+        private static async Task<SecretReference> CreateSecretAsync(IDockerEngine manager, string service, string name, byte[] value, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string secretName = $"{service}_{name}";
             reporter.Verbose($"Creating swarm secret '{secretName}', mounted at /run/secrets/{name}.");
-            try
+            string id = await manager.CreateSecretAsync(
+                new SwarmSecretSpec { Name = secretName, Data = value, Labels = new Dictionary<string, string> { [ManagedLabel] = "true", [ServiceLabel] = service } },
+                cancellationToken).ConfigureAwait(false);
+            return new SecretReference
             {
-                SecretCreateResponse created = await manager.Client.Secrets.CreateAsync(
-                    new SwarmSecretSpec { Name = secretName, Data = value, Labels = new Dictionary<string, string> { [ManagedLabel] = "true", [ServiceLabel] = service } },
-                    cancellationToken).ConfigureAwait(false);
-                return new SecretReference
-                {
-                    SecretID = created.ID,
-                    SecretName = secretName,
-                    File = new SecretReferenceFileTarget { Name = name, UID = "0", GID = "0", Mode = 0x124 /* 0444 */ },
-                };
-            }
-            catch (DockerApiException failure)
-            {
-                throw new SwarmException("SecretCreateFailed", SwarmErrorKind.InvalidOperation,
-                    $"Creating secret '{secretName}' failed ({(int)failure.StatusCode}): {failure.ResponseBody?.Trim()}", service, failure);
-            }
-            finally
-            {
-                Array.Clear(value);
-            }
+                SecretID = id,
+                SecretName = secretName,
+                File = new SecretReferenceFileTarget { Name = name, UID = "0", GID = "0", Mode = 0x124 /* 0444 */ },
+            };
         }
 
-        private static async Task DeleteSecretWhenFreeAsync(DockerConnection manager, string id, CancellationToken cancellationToken)
+        private static async Task DeleteSecretWhenFreeAsync(IDockerEngine manager, string id, CancellationToken cancellationToken)
         {
             // A secret stays in use until the service's tasks are gone: retry briefly.
             for (int attempt = 0; ; attempt++)
             {
                 try
                 {
-                    await manager.Client.Secrets.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+                    await manager.DeleteSecretAsync(id, cancellationToken).ConfigureAwait(false);
                     return;
                 }
-                catch (DockerApiException) when (attempt < 20)
+                catch (SwarmException) when (attempt < 20)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
                 }
-                catch (DockerApiException failure)
+                catch (SwarmException failure)
                 {
                     throw new SwarmException("SecretRemoveFailed", SwarmErrorKind.InvalidOperation,
-                        $"Secret {id} could not be removed ({(int)failure.StatusCode}): {failure.ResponseBody?.Trim()} Remove it with docker secret rm on a manager.", id, failure);
+                        $"Secret {id} could not be removed: {failure.Message} Remove it with docker secret rm on a manager.", id, failure);
                 }
             }
         }
 
         /// <summary>Waits, with progress, until <paramref name="replicas"/> tasks run; fails fast on a failed or rejected task.</summary>
-        private async Task<IReadOnlyList<SwarmContainer>> WaitForTasksAsync(DockerConnection manager, string serviceId, ulong replicas, ClusterRecord record, IList<NodeListResponse> nodes, ContainerRequest request, bool changed, IOperationReporter reporter, CancellationToken cancellationToken)
+        private static async Task<IReadOnlyList<SwarmContainer>> WaitForTasksAsync(ClusterContext context, string serviceId, ulong replicas, ContainerRequest request, bool changed, IOperationReporter reporter, CancellationToken cancellationToken)
         {
+            IDockerEngine manager = context.RequireManager();
             DateTime deadline = DateTime.UtcNow + request.StartTimeout;
             string last = "no task yet";
             while (DateTime.UtcNow < deadline)
             {
-                IList<TaskResponse> tasks = await manager.Client.Tasks.ListAsync(
-                    new TasksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [serviceId] = true } } },
-                    cancellationToken).ConfigureAwait(false);
+                IList<TaskResponse> tasks = await manager.ListTasksAsync(serviceId, desiredRunning: false, cancellationToken).ConfigureAwait(false);
                 List<TaskResponse> running = tasks
                     .Where(t => t.Status?.State == TaskState.Running && t.DesiredState == TaskState.Running)
                     .OrderBy(t => t.Slot)
                     .ToList();
                 if ((ulong)running.Count >= replicas)
                 {
+                    IReadOnlyList<NodeListResponse> nodes = context.Nodes;
                     if (running.Any(t => !nodes.Any(n => n.ID == t.NodeID)))
                     {
-                        nodes = await manager.Client.Swarm.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+                        nodes = await context.RefreshNodesAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    var containers = running.Select(t => ContainerMapper.FromTask(t, request.Name, request.Image, nodes.First(n => n.ID == t.NodeID), record.Name, changed)).ToList();
+                    var containers = running.Select(t => ContainerMapper.FromTask(t, request.Name, request.Image, nodes.First(n => n.ID == t.NodeID), context.Name, changed)).ToList();
                     reporter.Verbose($"'{request.Name}' runs on {string.Join(", ", containers.Select(c => c.Node))}.");
                     return containers;
                 }
@@ -428,14 +364,6 @@ namespace SwarmPS.Engine.Workloads
                 $"'{request.Name}' did not reach running within {request.StartTimeout.TotalSeconds} seconds (last: {last}). It stays in the cluster; watch it with Get-SwarmContainer or remove it with Remove-SwarmContainer {request.Name}.", request.Name);
         }
 
-        private static async Task<SwarmService?> FindServiceAsync(DockerConnection manager, string name, CancellationToken cancellationToken)
-        {
-            IEnumerable<SwarmService> services = await manager.Client.Swarm.ListServicesAsync(
-                new ServiceListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } } },
-                cancellationToken).ConfigureAwait(false);
-            return services.FirstOrDefault(s => s.Spec?.Name == name);
-        }
-
         private static bool SameImage(string deployed, string requested) =>
             string.Equals(deployed.Split('@')[0], requested, StringComparison.Ordinal)
             || string.Equals(deployed.Split('@')[0], requested + ":latest", StringComparison.Ordinal);
@@ -443,6 +371,9 @@ namespace SwarmPS.Engine.Workloads
         private static bool IsSchedulable(NodeListResponse node) =>
             string.Equals(node.Spec?.Availability, "active", StringComparison.OrdinalIgnoreCase)
             && string.Equals(node.Status?.State, "ready", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The cluster's nodes as the constraint matcher sees them, from the context's node list.</summary>
+        public static IReadOnlyList<NodeFacts> NodesOf(ClusterContext context) => context.Nodes.Select(ToFacts).ToList();
 
         internal static NodeFacts ToFacts(NodeListResponse node) => new NodeFacts(
             node.ID ?? string.Empty,

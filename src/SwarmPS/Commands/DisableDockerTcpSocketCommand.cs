@@ -113,7 +113,7 @@ namespace SwarmPS.Commands
                     await DockerTcpSocketService.DisableAsync(session, Force.IsPresent, reporter, token).ConfigureAwait(false);
 
                     // The TCP endpoint is gone: its client is of no use any more.
-                    Sessions.RemoveEngine(session.Name);
+                    Sessions.RemoveEngines(session.Name);
                     return PassThru.IsPresent ? session.ToSwarmHost() : null;
                 },
                 StopToken));

@@ -42,7 +42,7 @@ namespace SwarmPS.Commands
                 {
                     if (ShouldProcess(session.Name, "Close the SSH session and the Docker client"))
                     {
-                        Sessions.RemoveEngine(session.Name);
+                        Sessions.RemoveEngines(session.Name);
                         Sessions.RemoveHost(session.Name);
                         WriteVerbose($"Closed the SSH session to {session.Name}.");
                     }

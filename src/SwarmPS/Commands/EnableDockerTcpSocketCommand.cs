@@ -142,8 +142,7 @@ namespace SwarmPS.Commands
 
                     DockerConnection connection = plan.NeedsChange
                         ? await service.ApplyAsync(plan, reporter, token).ConfigureAwait(false)
-                        : await service.ConnectAsync(plan.Session, plan.Request, token).ConfigureAwait(false);
-                    Sessions.AddEngine(connection);
+                        : await service.ConnectAsync(plan.Session, plan.Request, reporter, token).ConfigureAwait(false);
                     return await connection.DescribeAsync(plan.NeedsChange, token).ConfigureAwait(false);
                 },
                 StopToken));
@@ -155,14 +154,14 @@ namespace SwarmPS.Commands
             bool noAuthorityYet = !System.IO.File.Exists(System.IO.Path.Combine(SwarmPaths.TlsDirectory, CertificateAuthority.CertificateFileName));
             if (Insecure.IsPresent || (IsWhatIf && noAuthorityYet))
             {
-                return new DockerTcpSocketService(null, null);
+                return new DockerTcpSocketService(null, Engines);
             }
 
             try
             {
                 CertificateAuthority authority = CertificateAuthority.LoadOrCreate(SwarmPaths.TlsDirectory);
                 WriteVerbose($"Using the SwarmPS certificate authority in {SwarmPaths.TlsDirectory}.");
-                return new DockerTcpSocketService(authority, TlsIdentity.FromAuthority(authority));
+                return new DockerTcpSocketService(authority, Engines);
             }
             catch (SwarmException failure)
             {

@@ -58,13 +58,14 @@ namespace SwarmPS.Commands
         {
             if (ParameterSetName == ObjectSet)
             {
-                names.AddRange(InputObject.Select(NameOf));
+                names.AddRange(HostInputs.NamesOf(this, InputObject));
                 return;
             }
 
+            IEnumerable<string> known = Sessions.Engines.Select(e => e.Name).Distinct(StringComparer.OrdinalIgnoreCase);
             if (HostName == null)
             {
-                names.AddRange(Sessions.Engines.Select(e => e.Name));
+                names.AddRange(known);
                 return;
             }
 
@@ -73,7 +74,7 @@ namespace SwarmPS.Commands
                 if (WildcardPattern.ContainsWildcardCharacters(name))
                 {
                     var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                    names.AddRange(Sessions.Engines.Where(e => pattern.IsMatch(e.Name)).Select(e => e.Name));
+                    names.AddRange(known.Where(pattern.IsMatch));
                 }
                 else
                 {
@@ -84,6 +85,7 @@ namespace SwarmPS.Commands
 
         protected override void EndProcessing()
         {
+            bool endpointGiven = MyInvocation.BoundParameters.ContainsKey(nameof(ApiPort)) || Insecure.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(Transport));
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
                 names.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
@@ -92,37 +94,25 @@ namespace SwarmPS.Commands
                 ThrottleLimit,
                 async (name, reporter, token) =>
                 {
-                    if (string.Equals(Transport, "Ssh", StringComparison.OrdinalIgnoreCase))
-                    {
-                        return await OverSshAsync(name, reporter, token).ConfigureAwait(false);
-                    }
-
-                    // Not seen in this session: reach it as Enable-DockerTcpSocket left it, with the SwarmPS CA (or plain with -Insecure).
-                    int port = ApiPort ?? (Insecure.IsPresent ? RemotePaths.InsecurePort : RemotePaths.TlsPort);
-                    DockerConnection connection = await HostInputs.EngineAsync(Sessions, name, Insecure.IsPresent ? null : Identity, port, reporter, token).ConfigureAwait(false);
-
-                    reporter.Verbose($"Reading docker info from {connection.Endpoint}.");
+                    // A host this session already reaches is read the same way, unless the command says how.
+                    DockerConnection? open = endpointGiven ? null : Sessions.FindEngines(name).FirstOrDefault();
+                    DockerConnection connection = open ?? await Engines.OpenAsync(EndpointOf(name), reporter, token).ConfigureAwait(false);
+                    reporter.Verbose($"Reading docker info from {connection.Uri}.");
                     return await connection.DescribeAsync(false, token).ConfigureAwait(false);
                 },
                 StopToken));
         }
 
-        /// <summary>Reads docker info over the host's SSH session; the connection is not kept, since it is not the engine's TCP endpoint.</summary>
-        private async System.Threading.Tasks.Task<object?> OverSshAsync(string name, IOperationReporter reporter, System.Threading.CancellationToken token)
+        /// <summary>Where to reach a host: over its SSH session, or on the Engine API port as Enable-DockerTcpSocket left it (TLS unless -Insecure).</summary>
+        private EngineEndpoint EndpointOf(string name)
         {
-            Engine.Ssh.HostSession session = Sessions.FindHost(name)
-                ?? throw new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
-                    $"-Transport Ssh needs an SSH session to '{name}'. Open one with Connect-SwarmHost -HostName {name}.", name);
-            reporter.Verbose($"Reaching the engine through SSH (docker system dial-stdio) as {session.UserName}@{session.Address}.");
-            using DockerConnection connection = await DockerConnection.OpenOverSshAsync(session, token).ConfigureAwait(false);
-            return await connection.DescribeAsync(false, token).ConfigureAwait(false);
-        }
+            if (string.Equals(Transport, "Ssh", StringComparison.OrdinalIgnoreCase))
+            {
+                return Engines.SshEndpoint(name);
+            }
 
-        private static string NameOf(PSObject item) => item.BaseObject switch
-        {
-            DockerHost engine => engine.Name,
-            SwarmHost host => host.Name,
-            _ => item.BaseObject.ToString() ?? string.Empty,
-        };
+            int port = ApiPort ?? (Insecure.IsPresent ? RemotePaths.InsecurePort : RemotePaths.TlsPort);
+            return Engines.TcpEndpoint(name, port, tls: !Insecure.IsPresent);
+        }
     }
 }

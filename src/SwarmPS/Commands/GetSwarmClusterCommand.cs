@@ -35,7 +35,7 @@ namespace SwarmPS.Commands
         protected override void ProcessRecord()
         {
             ClusterRepository repository = ClusterCmdlet.Repository;
-            string? current = Sessions.CurrentCluster ?? repository.Current;
+            string? current = repository.Current;
             if (ListAvailable.IsPresent)
             {
                 foreach (string name in repository.List())
@@ -49,13 +49,7 @@ namespace SwarmPS.Commands
             var names = new List<string>();
             if (Name == null)
             {
-                if (current == null)
-                {
-                    ThrowTerminatingError(ErrorRecords.From(new SwarmException("NoCurrentCluster", SwarmErrorKind.InvalidOperation,
-                        "No cluster is current. Create one with New-SwarmCluster -Name <name>, or name one: Get-SwarmCluster -Name <name>.")));
-                }
-
-                names.Add(current!);
+                names.Add(ClusterCmdlet.LoadCluster(this, null).Name);
             }
             else
             {
@@ -73,19 +67,21 @@ namespace SwarmPS.Commands
                 }
             }
 
-            SwarmClusterService service = new SwarmClusterService(repository, Sessions, () => Identity);
             foreach (string name in names)
             {
                 if (Use.IsPresent)
                 {
-                    Sessions.CurrentCluster = name;
-                    repository.Current = name;
+                    ClusterCmdlet.MakeCurrent(name);
                     current = name;
                 }
 
                 ClusterRecord record = repository.Load(name);
                 SwarmCluster? cluster = null;
-                RunAsync(async channel => cluster = await service.DescribeAsync(record, name == current, StopToken).ConfigureAwait(false));
+                RunAsync(async channel =>
+                {
+                    ClusterContext context = await ClusterContext.ResolveAsync(record, repository, Engines, channel.ReporterFor(name, "Reading clusters"), StopToken).ConfigureAwait(false);
+                    cluster = await ClusterCmdlet.Service.DescribeAsync(context, name == current, StopToken).ConfigureAwait(false);
+                });
                 if (cluster != null)
                 {
                     WriteObject(cluster);

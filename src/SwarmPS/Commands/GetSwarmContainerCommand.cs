@@ -34,30 +34,21 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            ClusterRecord record = ResolveCluster();
-            var workloads = new WorkloadService(Service);
+            ClusterContext context = ResolveContext();
             IReadOnlyList<SwarmContainer> containers = Array.Empty<SwarmContainer>();
-            RunAsync(async channel => containers = await workloads.ListAsync(record, All.IsPresent, channel.ReporterFor(record.Name, "Listing containers"), StopToken).ConfigureAwait(false));
+            RunAsync(async channel => containers = await Workloads.ListAsync(context, All.IsPresent, channel.ReporterFor(context.Name, "Listing containers"), StopToken).ConfigureAwait(false));
 
-            IEnumerable<SwarmContainer> selected = containers;
-            if (Node != null)
-            {
-                var nodePatterns = Node.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-                selected = selected.Where(c => nodePatterns.Any(p => p.IsMatch(c.Node) || p.IsMatch(c.Address)));
-            }
-
+            IEnumerable<SwarmContainer> selected = Node == null ? containers : ContainerResolver.OnNodes(containers, Node);
             if (Name != null)
             {
-                var namePatterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-                selected = selected.Where(c => namePatterns.Any(p => p.IsMatch(c.Name) || p.IsMatch(c.ContainerName) || p.IsMatch(c.ToString())));
-                foreach (string name in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+                (IReadOnlyList<SwarmContainer> matches, IReadOnlyList<string> missing) = ContainerResolver.Select(selected.ToList(), Name);
+                foreach (string name in missing)
                 {
-                    if (!containers.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ToString(), name, StringComparison.OrdinalIgnoreCase)))
-                    {
-                        WriteError(ErrorRecords.From(new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound,
-                            $"No container named '{name}' runs in cluster '{record.Name}'."), name));
-                    }
+                    WriteError(ErrorRecords.From(new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound,
+                        $"No container named '{name}' runs in cluster '{context.Name}'. Get-SwarmContainer -All lists stopped ones too."), name));
                 }
+
+                selected = matches;
             }
 
             WriteObject(selected, enumerateCollection: true);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SwarmPS.Engine.Cluster;
@@ -37,28 +38,24 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            ClusterRecord record = ResolveCluster();
-            var workloads = new WorkloadService(Service);
+            ClusterContext context = ResolveContext();
             SwarmContainer? container = InputObject;
             if (container == null)
             {
-                System.Collections.Generic.IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
-                RunAsync(async channel => all = await workloads.ListAsync(record, true, NullReporter.Instance, StopToken).ConfigureAwait(false));
+                IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
+                RunAsync(async channel => all = await Workloads.ListAsync(context, true, NullReporter.Instance, StopToken).ConfigureAwait(false));
+
                 // A running container first: an old stopped one of the same service is rarely what is meant.
-                container = all
-                    .Where(c => string.Equals(c.Name, Name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, Name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ToString(), Name, StringComparison.OrdinalIgnoreCase))
-                    .OrderByDescending(c => c.State == "running")
-                    .ThenByDescending(c => c.Created)
-                    .FirstOrDefault();
+                container = ContainerResolver.Preferred(ContainerResolver.Select(all, new[] { Name }).Matches);
                 if (container == null)
                 {
-                    WriteError(ErrorRecords.From(new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound, $"No container named '{Name}' in cluster '{record.Name}'."), Name));
+                    WriteError(ErrorRecords.From(new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound, $"No container named '{Name}' in cluster '{context.Name}'."), Name));
                     return;
                 }
             }
 
             SwarmContainer target = container;
-            RunAsync(channel => workloads.StreamLogsAsync(record, target, Tail, Follow.IsPresent, channel.WriteObject, StopToken));
+            RunAsync(channel => Workloads.StreamLogsAsync(context, target, Tail, Follow.IsPresent, channel.WriteObject, channel.ReporterFor(target.ToString(), "Reading logs"), StopToken));
         }
     }
 }

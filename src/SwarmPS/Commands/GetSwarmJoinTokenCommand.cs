@@ -27,7 +27,8 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            ClusterRecord record = ResolveCluster();
+            ClusterContext context = ResolveContext();
+            ClusterRecord record = context.Record;
             string role = Role.ToLowerInvariant();
             if (Rotate.IsPresent && !ShouldProcess(record.Name, $"Rotate the {role} join token"))
             {
@@ -35,7 +36,7 @@ namespace SwarmPS.Commands
             }
 
             string token = string.Empty;
-            RunAsync(async channel => token = await Service.GetJoinTokenAsync(record, role, Rotate.IsPresent, channel.ReporterFor(record.Name, "Join token"), StopToken).ConfigureAwait(false));
+            RunAsync(async channel => token = await Service.GetJoinTokenAsync(context, role, Rotate.IsPresent, channel.ReporterFor(record.Name, "Join token"), StopToken).ConfigureAwait(false));
             if (AsPlainText.IsPresent)
             {
                 WriteObject(token);

@@ -35,9 +35,10 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            ClusterRecord record = ResolveCluster();
+            ClusterContext context = ResolveContext();
+            ClusterRecord record = context.Record;
             IReadOnlyList<SwarmNode> nodes = Array.Empty<SwarmNode>();
-            RunAsync(async channel => nodes = await Service.GetNodesAsync(record, StopToken).ConfigureAwait(false));
+            RunAsync(async channel => nodes = await Service.GetNodesAsync(context, StopToken).ConfigureAwait(false));
 
             IEnumerable<SwarmNode> selected = nodes;
             if (Role != null)

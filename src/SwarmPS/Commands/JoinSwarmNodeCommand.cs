@@ -4,7 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
-using SwarmPS.Engine.Provisioning;
 using SwarmPS.Infrastructure;
 
 namespace SwarmPS.Commands
@@ -33,28 +32,19 @@ namespace SwarmPS.Commands
         protected override void EndProcessing()
         {
             ValidateAdvertiseAddress();
-            ClusterRecord record = ResolveCluster();
+            ClusterContext context = ResolveContext();
             string role = Role.ToLowerInvariant();
-            var approved = Hosts.Where(host => ShouldProcess(host, $"Join cluster '{record.Name}' as {role}")).ToList();
-            var gate = new object();
+            var approved = Hosts.Where(host => ShouldProcess(host, $"Join cluster '{context.Name}' as {role}")).ToList();
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
                 approved,
                 name => name,
-                $"Joining nodes to cluster '{record.Name}'",
+                $"Joining nodes to cluster '{context.Name}'",
                 ThrottleLimit,
                 async (name, reporter, token) =>
                 {
-                    DockerConnection engine = await HostInputs.EngineAsync(Sessions, name, Identity, RemotePaths.TlsPort, reporter, token).ConfigureAwait(false);
-                    // Each host works on its own copy of the record; the repository merges members on save.
-                    ClusterRecord own;
-                    lock (gate)
-                    {
-                        own = Service.Repository.Load(record.Name);
-                    }
-
-                    SwarmNode node = await Service.JoinAsync(own, engine, role, AdvertiseAddress, Force.IsPresent, reporter, token).ConfigureAwait(false);
-                    return NodeOutput.Wrap(node);
+                    DockerConnection engine = await Engines.OpenAsync(EndpointOf(name), reporter, token).ConfigureAwait(false);
+                    return NodeOutput.Wrap(await ClusterCmdlet.Service.JoinAsync(context, engine, role, AdvertiseAddress, Force.IsPresent, reporter, token).ConfigureAwait(false));
                 },
                 StopToken));
         }

@@ -49,8 +49,7 @@ namespace SwarmPS.Commands
                 return;
             }
 
-            Sessions.CurrentCluster = Name;
-            repository.Current = Name;
+            ClusterCmdlet.MakeCurrent(Name);
             WriteObject(repository.Summarize(repository.Load(Name), isCurrent: true));
         }
     }

@@ -80,11 +80,11 @@ namespace SwarmPS.Commands
 
         protected override void EndProcessing()
         {
-            ClusterRecord record = ResolveCluster();
+            ClusterContext context = ResolveContext();
             ContainerRequest request;
             try
             {
-                request = BuildRequest(record);
+                request = BuildRequest(context);
             }
             catch (SwarmException invalid)
             {
@@ -93,30 +93,22 @@ namespace SwarmPS.Commands
             }
 
             string placement = request.Constraints.Count == 0 ? "any node" : "a node where " + string.Join(" and ", request.Constraints.Select(c => c.ToSwarm()));
-            if (!ShouldProcess(Name, $"Run {Image} on {placement} in cluster '{record.Name}'"))
+            if (!ShouldProcess(Name, $"Run {Image} on {placement} in cluster '{context.Name}'"))
             {
                 return;
             }
 
-            var workloads = new WorkloadService(Service);
-            RunAsync(channel => HostFanOut.RunAsync(
-                channel,
-                new[] { request },
-                r => r.Name,
-                "Starting containers",
-                1,
-                async (r, reporter, token) => await workloads.CreateAsync(record, r, reporter, token).ConfigureAwait(false),
-                StopToken));
+            RunForTarget(request.Name, "Starting containers", async reporter =>
+                await Workloads.CreateAsync(context, request, reporter, StopToken).ConfigureAwait(false));
         }
 
-        private ContainerRequest BuildRequest(ClusterRecord record)
+        private ContainerRequest BuildRequest(ClusterContext context)
         {
             var constraints = new List<string>(Constraint ?? Array.Empty<string>());
             if (pipedNodes.Count > 0)
             {
-                IReadOnlyList<SwarmNode> all = Array.Empty<SwarmNode>();
-                RunAsync(async channel => all = await Service.GetNodesAsync(record, StopToken).ConfigureAwait(false));
-                constraints.AddRange(NodeSelection.ToConstraints(pipedNodes.Select(Facts).ToList(), all.Select(Facts).ToList()));
+                // The context's node list: the nodes were listed once for this command.
+                constraints.AddRange(NodeSelection.ToConstraints(pipedNodes.Select(Facts).ToList(), WorkloadService.NodesOf(context)));
             }
 
             return new ContainerRequest

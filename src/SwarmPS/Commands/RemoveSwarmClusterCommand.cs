@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Docker;
 using SwarmPS.Infrastructure;
 
 namespace SwarmPS.Commands
@@ -27,6 +28,16 @@ namespace SwarmPS.Commands
         protected override void ProcessRecord()
         {
             ClusterRepository repository = ClusterCmdlet.Repository;
+            try
+            {
+                ClusterRepository.ValidateName(Name);
+            }
+            catch (SwarmException invalid)
+            {
+                WriteSwarmError(invalid, Name);
+                return;
+            }
+
             if (!repository.Exists(Name))
             {
                 WriteVerbose($"No cluster named '{Name}'; nothing to remove.");
@@ -39,8 +50,6 @@ namespace SwarmPS.Commands
                 return;
             }
 
-            SwarmClusterService service = new SwarmClusterService(repository, Sessions, () => Identity);
-
             List<ClusterMember> members = record.Members.ToList();
             int failed = 0;
             RunAsync(async channel => failed = await HostFanOut.RunAsync(
@@ -51,7 +60,7 @@ namespace SwarmPS.Commands
                 HostFanOut.DefaultThrottleLimit,
                 async (member, reporter, token) =>
                 {
-                    var engine = await service.ConnectAsync(member, token).ConfigureAwait(false);
+                    var engine = await Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, token).ConfigureAwait(false);
                     reporter.Verbose("Leaving the swarm.");
                     await engine.LeaveSwarmAsync(force: true, token).ConfigureAwait(false);
                     return null;
@@ -65,10 +74,6 @@ namespace SwarmPS.Commands
             else
             {
                 repository.Delete(Name);
-                if (Sessions.CurrentCluster == Name)
-                {
-                    Sessions.CurrentCluster = null;
-                }
 
                 WriteVerbose($"Cluster '{Name}' is dissolved and {repository.PathOf(Name)} deleted.");
             }

@@ -18,8 +18,9 @@ namespace SwarmPS.Commands
         private const string NameSet = "Name";
         private const string ObjectSet = "InputObject";
 
-        /// <summary>Container (service) names.</summary>
+        /// <summary>Container (service) names, container names or node/name; wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]
+        [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; } = Array.Empty<string>();
 
@@ -29,8 +30,7 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            ClusterRecord record = ResolveCluster();
-            var workloads = new WorkloadService(Service);
+            ClusterContext context = ResolveContext();
             List<SwarmContainer> targets;
             if (ParameterSetName == ObjectSet)
             {
@@ -39,27 +39,22 @@ namespace SwarmPS.Commands
             else
             {
                 IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
-                RunAsync(async channel => all = await workloads.ListAsync(record, true, channel.ReporterFor(record.Name, "Listing containers"), StopToken).ConfigureAwait(false));
-                targets = new List<SwarmContainer>();
-                foreach (string name in Name)
+                RunAsync(async channel => all = await Workloads.ListAsync(context, true, channel.ReporterFor(context.Name, "Listing containers"), StopToken).ConfigureAwait(false));
+                (IReadOnlyList<SwarmContainer> matches, IReadOnlyList<string> missing) = ContainerResolver.Select(all, Name);
+                targets = matches.ToList();
+                foreach (string name in missing)
                 {
-                    var matches = all.Where(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ContainerName, name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ToString(), name, StringComparison.OrdinalIgnoreCase)).ToList();
-                    if (matches.Count == 0)
+                    // A service whose task never started has no container, but is still there to remove.
+                    SwarmContainer? service = null;
+                    RunAsync(async channel => service = await Workloads.FindServiceByNameAsync(context, name, StopToken).ConfigureAwait(false));
+                    if (service != null)
                     {
-                        // A service whose task never started has no container, but is still there to remove.
-                        SwarmContainer? service = null;
-                        RunAsync(async channel => service = await workloads.FindServiceByNameAsync(record, name, StopToken).ConfigureAwait(false));
-                        if (service != null)
-                        {
-                            matches.Add(service);
-                        }
-                        else
-                        {
-                            WriteVerbose($"No container named '{name}' in cluster '{record.Name}'; nothing to remove.");
-                        }
+                        targets.Add(service);
                     }
-
-                    targets.AddRange(matches);
+                    else
+                    {
+                        WriteVerbose($"No container named '{name}' in cluster '{context.Name}'; nothing to remove.");
+                    }
                 }
             }
 
@@ -69,7 +64,11 @@ namespace SwarmPS.Commands
                 string what = string.IsNullOrEmpty(container.ServiceId) ? $"Remove container {container.ContainerName} on {container.Node}" : $"Remove service '{container.Name}' and its containers";
                 if (ShouldProcess(container.ToString(), what))
                 {
-                    RunAsync(channel => workloads.RemoveAsync(record, container, channel.ReporterFor(container.ToString(), "Removing containers"), StopToken));
+                    RunForTarget(container.ToString(), "Removing containers", async reporter =>
+                    {
+                        await Workloads.RemoveAsync(context, container, reporter, StopToken).ConfigureAwait(false);
+                        return null;
+                    });
                 }
             }
         }

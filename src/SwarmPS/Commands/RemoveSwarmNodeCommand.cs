@@ -24,20 +24,24 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            ClusterRecord record = ResolveCluster();
-            (_, var wanted) = ResolveNodes(record);
+            ClusterContext context = ResolveContext();
+            (_, var wanted) = ResolveNodes(context);
             foreach ((string name, SwarmNode? node) in wanted)
             {
                 if (node == null)
                 {
-                    WriteVerbose($"Cluster '{record.Name}' has no node '{name}'; nothing to remove.");
+                    WriteVerbose($"Cluster '{context.Name}' has no node '{name}'; nothing to remove.");
                     continue;
                 }
 
-                if (ShouldProcess(node.Hostname, $"{(Drain.IsPresent ? "Drain, then remove" : "Remove")} from cluster '{record.Name}'"))
+                if (ShouldProcess(node.Hostname, $"{(Drain.IsPresent ? "Drain, then remove" : "Remove")} from cluster '{context.Name}'"))
                 {
-                    RunAsync(channel => Service.RemoveNodeAsync(record, node, Drain.IsPresent, Force.IsPresent, channel.ReporterFor(node.Hostname, "Removing nodes"), StopToken));
-                    WriteVerbose($"Removed {node.Hostname} from cluster '{record.Name}'.");
+                    RunForTarget(node.Hostname, "Removing nodes", async reporter =>
+                    {
+                        await Service.RemoveNodeAsync(context, node, Drain.IsPresent, Force.IsPresent, reporter, StopToken).ConfigureAwait(false);
+                        reporter.Verbose($"Removed from cluster '{context.Name}'.");
+                        return null;
+                    });
                 }
             }
         }

@@ -55,14 +55,14 @@ namespace SwarmPS.Commands
                     "Say what to change: -Label, -RemoveLabel, -Availability or -Role.", null));
             }
 
-            ClusterRecord record = ResolveCluster();
-            (IReadOnlyList<SwarmNode> nodes, var wanted) = ResolveNodes(record);
+            ClusterContext context = ResolveContext();
+            (IReadOnlyList<SwarmNode> nodes, var wanted) = ResolveNodes(context);
             foreach ((string name, SwarmNode? node) in wanted)
             {
                 if (node == null)
                 {
                     WriteError(ErrorRecords.From(new SwarmException("NodeNotFound", SwarmErrorKind.ObjectNotFound,
-                        $"Cluster '{record.Name}' has no node '{name}'. Its nodes: {string.Join(", ", nodes.Select(n => n.Hostname))}."), name));
+                        $"Cluster '{context.Name}' has no node '{name}'. Its nodes: {string.Join(", ", nodes.Select(n => n.Hostname))}."), name));
                     continue;
                 }
 
@@ -71,9 +71,8 @@ namespace SwarmPS.Commands
                     continue;
                 }
 
-                SwarmNode updated = node;
-                RunAsync(async channel => updated = await Service.UpdateNodeAsync(record, node.Id, change, channel.ReporterFor(node.Hostname, "Updating nodes"), StopToken).ConfigureAwait(false));
-                WriteObject(NodeOutput.Wrap(updated));
+                RunForTarget(node.Hostname, "Updating nodes", async reporter =>
+                    NodeOutput.Wrap(await Service.UpdateNodeAsync(context, node.Id, change, reporter, StopToken).ConfigureAwait(false)));
             }
         }
     }

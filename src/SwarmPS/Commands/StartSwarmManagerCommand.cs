@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
-using SwarmPS.Engine.Provisioning;
 using SwarmPS.Infrastructure;
 
 namespace SwarmPS.Commands
@@ -24,28 +23,18 @@ namespace SwarmPS.Commands
         protected override void EndProcessing()
         {
             ValidateAdvertiseAddress();
-            ClusterRecord record = ResolveCluster();
+            ClusterContext context = ResolveContext();
             foreach (string host in Hosts)
             {
-                if (!ShouldProcess(host, $"Make a manager of cluster '{record.Name}'"))
-                {
-                    continue;
-                }
-
                 // One at a time: each extra manager joins through the ones before it.
-                RunAsync(channel => HostFanOut.RunAsync(
-                    channel,
-                    new[] { host },
-                    name => name,
-                    "Starting swarm managers",
-                    1,
-                    async (name, reporter, token) =>
+                if (ShouldProcess(host, $"Make a manager of cluster '{context.Name}'"))
+                {
+                    RunForTarget(host, "Starting swarm managers", async reporter =>
                     {
-                        DockerConnection engine = await HostInputs.EngineAsync(Sessions, name, Identity, RemotePaths.TlsPort, reporter, token).ConfigureAwait(false);
-                        SwarmNode node = await Service.StartManagerAsync(record, engine, AdvertiseAddress, Force.IsPresent, reporter, token).ConfigureAwait(false);
-                        return NodeOutput.Wrap(node);
-                    },
-                    StopToken));
+                        DockerConnection engine = await Engines.OpenAsync(EndpointOf(host), reporter, StopToken).ConfigureAwait(false);
+                        return NodeOutput.Wrap(await ClusterCmdlet.Service.StartManagerAsync(context, engine, AdvertiseAddress, Force.IsPresent, reporter, StopToken).ConfigureAwait(false));
+                    });
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
-using System;
 using System.Management.Automation;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.State;
+using SwarmPS.Engine.Workloads;
 
 namespace SwarmPS.Infrastructure
 {
@@ -11,7 +11,7 @@ namespace SwarmPS.Infrastructure
     /// </summary>
     public abstract class ClusterCmdlet : SwarmCmdlet
     {
-        private SwarmClusterService? service;
+        private ClusterContext? context;
 
         /// <summary>The cluster's name; the current cluster when omitted.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -21,34 +21,46 @@ namespace SwarmPS.Infrastructure
 
         internal static ClusterRepository Repository => new ClusterRepository(SwarmPaths.StateDirectory);
 
-        internal SwarmClusterService Service => service ??= new SwarmClusterService(Repository, Sessions, () => Identity);
+        internal static SwarmClusterService Service { get; } = new SwarmClusterService();
+
+        internal static WorkloadService Workloads { get; } = new WorkloadService();
 
         /// <summary>Loads the cluster named by -Cluster, or the current one; terminates with a clear error when there is none.</summary>
-        internal ClusterRecord ResolveCluster()
+        internal ClusterRecord ResolveCluster() => LoadCluster(this, Cluster);
+
+        /// <summary>
+        /// The cluster's record, a reachable manager and its node list, resolved once per command (a
+        /// pipeline of many items shares it) and handed to the services.
+        /// </summary>
+        internal ClusterContext ResolveContext()
         {
-            string? name = Cluster ?? Sessions.CurrentCluster ?? Repository.Current;
-            if (name == null)
+            ClusterRecord record = ResolveCluster();
+            if (context == null || context.Name != record.Name)
             {
-                ThrowTerminatingError(ErrorRecords.From(new SwarmException("NoCurrentCluster", SwarmErrorKind.InvalidOperation,
-                    "No cluster is current. Create one with New-SwarmCluster -Name <name>, or name one with -Cluster.")));
+                ClusterContext? resolved = null;
+                RunAsync(async channel => resolved = await ClusterContext.ResolveAsync(record, Repository, Engines, channel.ReporterFor(record.Name, "Finding a manager"), StopToken).ConfigureAwait(false));
+                context = resolved!;
             }
 
+            return context;
+        }
+
+        /// <summary>Makes a cluster the current one, for this session and later ones.</summary>
+        internal static void MakeCurrent(string name) => Repository.Current = name;
+
+        /// <summary>Loads the named (or current) cluster for any cmdlet; terminates with the repository's error.</summary>
+        internal static ClusterRecord LoadCluster(SwarmCmdlet cmdlet, string? name)
+        {
             try
             {
-                return Repository.Load(name!);
+                ClusterRepository repository = Repository;
+                return repository.Load(repository.ResolveName(name));
             }
             catch (SwarmException failure)
             {
-                ThrowTerminatingError(ErrorRecords.From(failure, name));
+                cmdlet.ThrowTerminatingError(ErrorRecords.From(failure, name ?? failure.Target));
                 throw;
             }
-        }
-
-        /// <summary>Makes a cluster the current one for this session and for later sessions.</summary>
-        internal void MakeCurrent(string name)
-        {
-            Sessions.CurrentCluster = name;
-            Repository.Current = name;
         }
     }
 }

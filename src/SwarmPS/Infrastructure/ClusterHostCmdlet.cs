@@ -1,48 +1,48 @@
-using System;
-using System.Collections.Generic;
 using System.Management.Automation;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Provisioning;
 
 namespace SwarmPS.Infrastructure
 {
     /// <summary>Base of the cmdlets that add hosts to a cluster: by name, or as DockerHost, SwarmHost or SwarmNode objects.</summary>
-    public abstract class ClusterHostCmdlet : ClusterCmdlet
+    public abstract class ClusterHostCmdlet : HostInputCmdlet
     {
-        internal const string NameSet = "HostName";
-        internal const string ObjectSet = "InputObject";
+        private ClusterContext? context;
 
-        private readonly List<string> hosts = new List<string>();
-
-        /// <summary>Hosts whose Engine API is enabled (Enable-DockerTcpSocket), by the name they were enabled with.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-        [Alias("ComputerName", "Name")]
+        /// <summary>The cluster's name; the current cluster when omitted.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(HostNameCompleter))]
-        public string[] HostName { get; set; } = Array.Empty<string>();
-
-        /// <summary>Hosts as DockerHost, SwarmHost or SwarmNode objects, or names.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
+        public string? Cluster { get; set; }
 
         /// <summary>The address other nodes reach this host at; by default the address its engine was reached at. Only with a single host.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? AdvertiseAddress { get; set; }
 
-        /// <summary>The hosts collected from parameters and the pipeline.</summary>
-        internal IReadOnlyList<string> Hosts => hosts;
-
-        protected override void ProcessRecord()
+        /// <summary>The cluster, its manager and node list, resolved once for all the hosts of this command.</summary>
+        internal ClusterContext ResolveContext()
         {
-            hosts.AddRange(ParameterSetName == ObjectSet ? HostInputs.NamesOf(this, Sessions, InputObject) : HostName);
+            if (context == null)
+            {
+                ClusterRecord record = ClusterCmdlet.LoadCluster(this, Cluster);
+                RunAsync(async channel => context = await ClusterContext.ResolveAsync(record, ClusterCmdlet.Repository, Engines, channel.ReporterFor(record.Name, "Finding a manager"), StopToken).ConfigureAwait(false));
+            }
+
+            return context!;
         }
+
+        /// <summary>The host's engine over mutual TLS: a cluster member is never reached over a plain connection.</summary>
+        internal EngineEndpoint EndpointOf(string host) => Engines.TcpEndpoint(host, RemotePaths.TlsPort, tls: true);
 
         /// <summary>Refuses -AdvertiseAddress for several hosts, before anything changes: one address cannot belong to them all.</summary>
         internal void ValidateAdvertiseAddress()
         {
-            if (AdvertiseAddress != null && hosts.Count > 1)
+            if (AdvertiseAddress != null && Hosts.Count > 1)
             {
                 ThrowTerminatingError(ErrorRecords.InvalidArgument("AdvertiseAddressForSeveralHosts",
-                    $"-AdvertiseAddress {AdvertiseAddress} was given for {hosts.Count} hosts ({string.Join(", ", hosts)}), but each host has its own address. Run the command once per host with its own -AdvertiseAddress.", AdvertiseAddress));
+                    $"-AdvertiseAddress {AdvertiseAddress} was given for {Hosts.Count} hosts ({string.Join(", ", Hosts)}), but each host has its own address. Run the command once per host with its own -AdvertiseAddress.", AdvertiseAddress));
             }
         }
     }

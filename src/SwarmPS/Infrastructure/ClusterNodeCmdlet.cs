@@ -24,10 +24,10 @@ namespace SwarmPS.Infrastructure
         public SwarmNode[] InputObject { get; set; } = Array.Empty<SwarmNode>();
 
         /// <summary>The cluster's current nodes, and the name each asked-for node was given by.</summary>
-        internal (IReadOnlyList<SwarmNode> All, IEnumerable<(string Name, SwarmNode? Node)> Wanted) ResolveNodes(ClusterRecord record)
+        internal (IReadOnlyList<SwarmNode> All, IEnumerable<(string Name, SwarmNode? Node)> Wanted) ResolveNodes(ClusterContext context)
         {
             IReadOnlyList<SwarmNode> nodes = Array.Empty<SwarmNode>();
-            RunAsync(async channel => nodes = await Service.GetNodesAsync(record, StopToken).ConfigureAwait(false));
+            RunAsync(async channel => nodes = await Service.GetNodesAsync(context, StopToken).ConfigureAwait(false));
             IEnumerable<string> names = ParameterSetName == ObjectSet ? InputObject.Select(n => n.Id) : Name;
             return (nodes, names.Select(name => (name, Find(nodes, name))).ToList());
         }

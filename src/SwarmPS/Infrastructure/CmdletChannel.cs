@@ -27,6 +27,22 @@ namespace SwarmPS.Infrastructure
 
         internal void WriteObject(object value) => Post(cmdlet => cmdlet.WriteObject(value));
 
+        /// <summary>Writes a work item's result: each element of a collection, or the one object; nothing for null.</summary>
+        internal void WriteResult(object? result)
+        {
+            if (result is System.Collections.IEnumerable many && result is not string && result is not PSObject)
+            {
+                foreach (object one in many)
+                {
+                    WriteObject(one);
+                }
+            }
+            else if (result != null)
+            {
+                WriteObject(result);
+            }
+        }
+
         internal void WriteError(ErrorRecord record) => Post(cmdlet => cmdlet.WriteError(record));
 
         internal void WriteVerbose(string message) => Post(cmdlet => cmdlet.WriteVerbose(message));

@@ -40,18 +40,7 @@ namespace SwarmPS.Infrastructure
                 try
                 {
                     reporter.Progress("Starting", 0);
-                    object? result = await work(item, reporter, cancellationToken).ConfigureAwait(false);
-                    if (result is System.Collections.IEnumerable many && result is not string && result is not PSObject)
-                    {
-                        foreach (object one in many)
-                        {
-                            channel.WriteObject(one);
-                        }
-                    }
-                    else if (result != null)
-                    {
-                        channel.WriteObject(result);
-                    }
+                    channel.WriteResult(await work(item, reporter, cancellationToken).ConfigureAwait(false));
                 }
                 catch (SwarmException failure)
                 {

@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Sessions;
-using SwarmPS.Engine.State;
+using SwarmPS.Engine.Docker;
 using SwarmPS.Engine.Tls;
 
 namespace SwarmPS.Infrastructure
@@ -23,13 +23,13 @@ namespace SwarmPS.Infrastructure
 
         internal static IReadOnlyList<SwarmNode> Nodes(IDictionary fakeBoundParameters)
         {
-            return Run(async (service, record, token) => await service.GetNodesAsync(record, token).ConfigureAwait(false), fakeBoundParameters)
+            return Run(async (context, token) => await ClusterCmdlet.Service.GetNodesAsync(context, token).ConfigureAwait(false), fakeBoundParameters)
                 ?? Array.Empty<SwarmNode>();
         }
 
         internal static IReadOnlyList<string> Images(IDictionary fakeBoundParameters)
         {
-            return Run(async (service, record, token) => await new Engine.Workloads.WorkloadService(service).ImageTagsAsync(record, token).ConfigureAwait(false), fakeBoundParameters) ?? Array.Empty<string>();
+            return Run(async (context, token) => await ClusterCmdlet.Workloads.ImageTagsAsync(context, token).ConfigureAwait(false), fakeBoundParameters) ?? Array.Empty<string>();
         }
 
         internal static IEnumerable<CompletionResult> Complete(IEnumerable<string> values, string wordToComplete, string tooltip)
@@ -41,14 +41,14 @@ namespace SwarmPS.Infrastructure
                 .Select(v => new CompletionResult(v.Contains(' ') ? $"'{v}'" : v, v, CompletionResultType.ParameterValue, $"{tooltip} {v}"));
         }
 
-        private static T? Run<T>(Func<SwarmClusterService, ClusterRecord, CancellationToken, Task<T>> read, IDictionary fakeBoundParameters)
+        private static T? Run<T>(Func<ClusterContext, CancellationToken, Task<T>> read, IDictionary fakeBoundParameters)
             where T : class
         {
             try
             {
                 SessionStore sessions = SessionRegistry.Current;
-                var repository = new ClusterRepository(SwarmPaths.StateDirectory);
-                string? name = fakeBoundParameters["Cluster"] as string ?? sessions.CurrentCluster ?? repository.Current;
+                var repository = ClusterCmdlet.Repository;
+                string? name = fakeBoundParameters["Cluster"] as string ?? repository.Current;
                 if (name == null || !repository.Exists(name))
                 {
                     return null;
@@ -56,9 +56,13 @@ namespace SwarmPS.Infrastructure
 
                 ClusterRecord record = repository.Load(name);
                 var identity = new Lazy<TlsIdentity>(TlsIdentity.FromStateDirectory);
-                var service = new SwarmClusterService(repository, sessions, () => identity.Value);
+                var engines = new EngineOpener(sessions, () => identity.Value);
                 using var timeout = new CancellationTokenSource(Budget);
-                Task<T> task = Task.Run(() => read(service, record, timeout.Token));
+                Task<T> task = Task.Run(async () =>
+                {
+                    ClusterContext context = await ClusterContext.ResolveAsync(record, repository, engines, NullReporter.Instance, timeout.Token).ConfigureAwait(false);
+                    return await read(context, timeout.Token).ConfigureAwait(false);
+                });
                 return task.Wait(Budget) ? task.Result : null;
             }
             catch (Exception)

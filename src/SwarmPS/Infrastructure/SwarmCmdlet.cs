@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using SwarmPS.Engine.Docker;
 using SwarmPS.Engine.Sessions;
 using SwarmPS.Engine.Tls;
 
@@ -20,12 +21,40 @@ namespace SwarmPS.Infrastructure
 
         private readonly Lazy<TlsIdentity> identity = new Lazy<TlsIdentity>(TlsIdentity.FromStateDirectory);
         private SessionStore? store;
+        private EngineOpener? engines;
 
         /// <summary>This runspace's sessions. Resolved on the pipeline thread, where the runspace is known.</summary>
         internal SessionStore Sessions => store ??= SessionRegistry.Current;
 
         /// <summary>The SwarmPS client certificate and CA, read from the state directory once per command, not once per host.</summary>
         internal TlsIdentity Identity => identity.Value;
+
+        /// <summary>The one way this command opens engine connections: this runspace's clients, keyed by endpoint and TLS mode.</summary>
+        internal EngineOpener Engines => engines ??= new EngineOpener(Sessions, () => Identity);
+
+        /// <summary>
+        /// Runs work on one target: its messages name it, its progress is one bar, and its failure is a
+        /// non-terminating error for that target, as in a fan-out over many.
+        /// </summary>
+        internal void RunForTarget(string target, string activity, Func<IOperationReporter, Task<object?>> work)
+        {
+            RunAsync(async channel =>
+            {
+                var reporter = new HostReporter(channel, target, activity, activityId: 1, parentActivityId: -1);
+                try
+                {
+                    channel.WriteResult(await work(reporter).ConfigureAwait(false));
+                }
+                catch (SwarmException failure)
+                {
+                    channel.WriteError(ErrorRecords.From(failure, target));
+                }
+                finally
+                {
+                    reporter.Complete();
+                }
+            });
+        }
 
         /// <summary>Runs async work and replays everything it writes on the pipeline thread.</summary>
         internal void RunAsync(Func<CmdletChannel, Task> body)

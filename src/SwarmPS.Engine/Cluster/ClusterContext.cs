@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Docker.DotNet.Models;
+using SwarmPS.Engine.Docker;
+
+namespace SwarmPS.Engine.Cluster
+{
+    /// <summary>
+    /// One command's view of a cluster: the saved record, a reachable manager of its swarm and the node
+    /// list, resolved once and handed to the services. Changes to the members go through here, so the
+    /// record in memory and the file stay alike even when several hosts join at once.
+    /// </summary>
+    public sealed class ClusterContext
+    {
+        private readonly object gate = new object();
+        private IReadOnlyList<NodeListResponse> nodes;
+
+        private ClusterContext(ClusterRecord record, ClusterRepository repository, IEngineSource engines, IDockerEngine? manager, SwarmInspectResponse? swarm, IReadOnlyList<NodeListResponse> nodes)
+        {
+            Record = record;
+            Repository = repository;
+            Engines = engines;
+            Manager = manager;
+            Swarm = swarm;
+            this.nodes = nodes;
+        }
+
+        public ClusterRecord Record { get; }
+
+        public string Name => Record.Name;
+
+        public ClusterRepository Repository { get; }
+
+        public IEngineSource Engines { get; }
+
+        /// <summary>A reachable manager of the cluster's swarm; null before the first manager starts or when none answers.</summary>
+        public IDockerEngine? Manager { get; private set; }
+
+        public SwarmInspectResponse? Swarm { get; private set; }
+
+        /// <summary>The swarm's nodes as the manager listed them when the context was made or last refreshed.</summary>
+        public IReadOnlyList<NodeListResponse> Nodes
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return nodes;
+                }
+            }
+        }
+
+        /// <summary>Finds a manager among the members (the first that answers for this swarm) and reads the node list once.</summary>
+        public static async Task<ClusterContext> ResolveAsync(ClusterRecord record, ClusterRepository repository, IEngineSource engines, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            var context = new ClusterContext(record, repository, engines, null, null, Array.Empty<NodeListResponse>());
+            await context.FindManagerAsync(reporter, cancellationToken).ConfigureAwait(false);
+            return context;
+        }
+
+        /// <summary>The manager, or a NoManagerReachable error that says what to do.</summary>
+        public IDockerEngine RequireManager() => Manager ?? throw NoManager();
+
+        /// <summary>Looks for a manager again, after the one in use was demoted or went away.</summary>
+        public async Task<IDockerEngine> ReresolveManagerAsync(IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            await FindManagerAsync(reporter, cancellationToken).ConfigureAwait(false);
+            return RequireManager();
+        }
+
+        /// <summary>Reads the node list from the manager again, after a change.</summary>
+        public async Task<IReadOnlyList<NodeListResponse>> RefreshNodesAsync(CancellationToken cancellationToken)
+        {
+            IList<NodeListResponse> fresh = await RequireManager().ListNodesAsync(cancellationToken).ConfigureAwait(false);
+            lock (gate)
+            {
+                nodes = fresh.ToList();
+                return nodes;
+            }
+        }
+
+        /// <summary>Takes a newly initialised swarm's first manager as this context's manager.</summary>
+        public async Task AdoptManagerAsync(IDockerEngine manager, CancellationToken cancellationToken)
+        {
+            SwarmInspectResponse swarm = await manager.InspectSwarmAsync(cancellationToken).ConfigureAwait(false);
+            lock (gate)
+            {
+                Manager = manager;
+                Swarm = swarm;
+                Record.SwarmId = swarm.ID;
+            }
+
+            await RefreshNodesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Saves a host as a member (replacing an older entry of the same name), in memory and on disk.</summary>
+        public void RememberMember(ClusterMember member)
+        {
+            string swarmId;
+            lock (gate)
+            {
+                Upsert(Record.Members, member);
+                swarmId = Record.SwarmId;
+            }
+
+            Repository.Update(Record.Name, saved =>
+            {
+                if (!string.IsNullOrEmpty(swarmId))
+                {
+                    saved.SwarmId = swarmId;
+                }
+
+                Upsert(saved.Members, member);
+            });
+        }
+
+        /// <summary>Forgets the member that is node <paramref name="nodeId"/>, in memory and on disk.</summary>
+        public void ForgetMember(string nodeId)
+        {
+            lock (gate)
+            {
+                Record.Members.RemoveAll(m => m.NodeId == nodeId);
+            }
+
+            Repository.Update(Record.Name, saved => saved.Members.RemoveAll(m => m.NodeId == nodeId));
+        }
+
+        public ClusterMember? MemberOfNode(string nodeId)
+        {
+            lock (gate)
+            {
+                return Record.Members.FirstOrDefault(m => m.NodeId == nodeId);
+            }
+        }
+
+        public IReadOnlyList<ClusterMember> Members
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return Record.Members.ToList();
+                }
+            }
+        }
+
+        private async Task FindManagerAsync(IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            foreach (ClusterMember member in Members)
+            {
+                try
+                {
+                    IDockerEngine engine = await Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
+                    SwarmInspectResponse swarm = await engine.InspectSwarmAsync(cancellationToken).ConfigureAwait(false);
+                    if (!string.IsNullOrEmpty(Record.SwarmId) && swarm.ID != Record.SwarmId)
+                    {
+                        reporter.Verbose($"{member.Name} manages another swarm ({swarm.ID}); trying the next member.");
+                        continue;
+                    }
+
+                    IList<NodeListResponse> listed = await engine.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+                    lock (gate)
+                    {
+                        Manager = engine;
+                        Swarm = swarm;
+                        nodes = listed.ToList();
+                    }
+
+                    reporter.Verbose($"Using {member.Name} as the manager of cluster '{Record.Name}'.");
+                    return;
+                }
+                catch (SwarmException notManager)
+                {
+                    reporter.Verbose($"{member.Name} is no manager that answers ({notManager.ErrorId}); trying the next member.");
+                }
+            }
+
+            lock (gate)
+            {
+                Manager = null;
+                Swarm = null;
+                nodes = Array.Empty<NodeListResponse>();
+            }
+        }
+
+        private SwarmException NoManager() => new SwarmException("NoManagerReachable", SwarmErrorKind.ResourceUnavailable,
+            Record.Members.Count == 0 || string.IsNullOrEmpty(Record.SwarmId)
+                ? $"Cluster '{Record.Name}' has no manager yet. Start one with Start-SwarmManager -Cluster {Record.Name} -HostName <host>."
+                : $"No manager of cluster '{Record.Name}' answers ({string.Join(", ", Record.Members.Select(m => m.Name))}). Check that the hosts are up and their Engine API is reachable.",
+            Record.Name);
+
+        private static void Upsert(List<ClusterMember> members, ClusterMember member)
+        {
+            members.RemoveAll(m => string.Equals(m.Name, member.Name, StringComparison.OrdinalIgnoreCase));
+            members.Add(member);
+        }
+    }
+}

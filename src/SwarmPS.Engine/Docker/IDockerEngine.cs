@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Docker.DotNet.Models;
+
+namespace SwarmPS.Engine.Docker
+{
+    /// <summary>
+    /// The Engine API operations SwarmPS uses, and nothing else. Every failure of the engine or of the
+    /// way to it comes out as a <see cref="SwarmException"/> with the host as target. <see cref="DockerConnection"/>
+    /// is the real one; tests put an in-memory swarm behind it.
+    /// </summary>
+    public interface IDockerEngine
+    {
+        /// <summary>The host's name as the operator gave it.</summary>
+        string Name { get; }
+
+        EngineEndpoint Endpoint { get; }
+
+        Task<SystemInfoResponse> GetInfoAsync(CancellationToken cancellationToken);
+
+        /// <summary>The swarm this engine manages; a SwarmException (NotSwarmManager) when it manages none.</summary>
+        Task<SwarmInspectResponse> InspectSwarmAsync(CancellationToken cancellationToken);
+
+        /// <summary>Initialises a swarm; returns the new node's id.</summary>
+        Task<string> InitSwarmAsync(SwarmInitParameters parameters, CancellationToken cancellationToken);
+
+        Task JoinSwarmAsync(SwarmJoinParameters parameters, CancellationToken cancellationToken);
+
+        /// <summary>Leaves the swarm; false when the engine was in none.</summary>
+        Task<bool> LeaveSwarmAsync(bool force, CancellationToken cancellationToken);
+
+        /// <summary>Replaces the worker or manager join token; the old one stops working.</summary>
+        Task RotateJoinTokenAsync(string role, CancellationToken cancellationToken);
+
+        Task<IList<NodeListResponse>> ListNodesAsync(CancellationToken cancellationToken);
+
+        Task<NodeListResponse> InspectNodeAsync(string nodeId, CancellationToken cancellationToken);
+
+        Task UpdateNodeAsync(string nodeId, ulong version, NodeUpdateParameters spec, CancellationToken cancellationToken);
+
+        Task RemoveNodeAsync(string nodeId, bool force, CancellationToken cancellationToken);
+
+        /// <summary>Services, all or those whose name is exactly <paramref name="name"/>.</summary>
+        Task<IList<SwarmService>> ListServicesAsync(string? name, CancellationToken cancellationToken);
+
+        /// <summary>Creates a service; returns its id.</summary>
+        Task<string> CreateServiceAsync(ServiceSpec spec, CancellationToken cancellationToken);
+
+        /// <summary>Removes a service; false when it was already gone.</summary>
+        Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken);
+
+        /// <summary>Tasks of one service (or all), optionally only those meant to run.</summary>
+        Task<IList<TaskResponse>> ListTasksAsync(string? serviceId, bool desiredRunning, CancellationToken cancellationToken);
+
+        Task<IList<Secret>> ListSecretsAsync(CancellationToken cancellationToken);
+
+        /// <summary>Creates a secret; returns its id. The value never appears in an error.</summary>
+        Task<string> CreateSecretAsync(SwarmSecretSpec spec, CancellationToken cancellationToken);
+
+        /// <summary>Deletes a secret; false when it was already gone.</summary>
+        Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken);
+
+        Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken);
+
+        Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken);
+
+        /// <summary>Streams a container's stdout and stderr, a line at a time, until it ends or the token is cancelled.</summary>
+        Task StreamContainerLogsAsync(string containerId, int? tail, bool follow, Action<string> onLine, CancellationToken cancellationToken);
+
+        /// <summary>The image as this engine has it; null when it has no such image.</summary>
+        Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken);
+
+        Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken);
+    }
+}

@@ -4,7 +4,7 @@ using System.Linq;
 
 namespace SwarmPS
 {
-    /// <summary>A container in the cluster, as the seed's docker -H swarm ps showed it: node/name, image, status, ports.</summary>
+    /// <summary>A container in the cluster, as docker ps across the cluster shows it: node/name, image, status, ports.</summary>
     public sealed class SwarmContainer
     {
         public SwarmContainer(SwarmContainerData data)

@@ -89,6 +89,10 @@ namespace SwarmPS.Engine.Docker
             return new DockerConnection(endpoint, tls, session, Build(endpoint, tls, session, pinned), $"{pinned.Major}.{pinned.Minor}", version.Version);
         }
 
+        /// <summary>A client that has not talked to the engine yet (no version negotiated): lets tests hold connections without an engine.</summary>
+        internal static DockerConnection Unopened(EngineEndpoint endpoint) =>
+            new DockerConnection(endpoint, null, null, Build(endpoint, null, null, LibraryApiVersion), $"{LibraryApiVersion.Major}.{LibraryApiVersion.Minor}", string.Empty);
+
         public async Task<DockerHost> DescribeAsync(bool changed, CancellationToken cancellationToken)
         {
             SystemInfoResponse info = await GetInfoAsync(cancellationToken).ConfigureAwait(false);

@@ -41,7 +41,7 @@ namespace SwarmPS.Commands
         [LabelArgumentTransformation]
         public string[] Label { get; set; } = Array.Empty<string>();
 
-        /// <summary>Expose the API as plain TCP on port 2375 with no authentication, as the seed did. Anyone who reaches the port is root on the host.</summary>
+        /// <summary>Expose the API as plain TCP on port 2375 with no authentication. Anyone who reaches the port is root on the host.</summary>
         [Parameter]
         public SwitchParameter Insecure { get; set; }
 

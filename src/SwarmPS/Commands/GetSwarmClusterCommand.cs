@@ -8,7 +8,7 @@ using SwarmPS.Infrastructure;
 namespace SwarmPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Shows a cluster as the seed's docker -H swarm info did: id, managers, workers, and per node its state, containers and reservations.</para>
+    /// <para type="synopsis">Shows a cluster: its swarm id, managers and workers, and each node's state, containers, reservations and labels.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SwarmCluster", DefaultParameterSetName = CurrentSet)]
     [OutputType(typeof(SwarmCluster))]

@@ -9,7 +9,7 @@ using SwarmPS.Infrastructure;
 namespace SwarmPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Lists containers across the cluster's nodes, like the seed's docker -H swarm ps: node/name, image, status and host ports.</para>
+    /// <para type="synopsis">Lists the containers on the cluster's nodes together, like docker ps across the cluster: node/name, image, status and host ports.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SwarmContainer")]
     [OutputType(typeof(SwarmContainer))]

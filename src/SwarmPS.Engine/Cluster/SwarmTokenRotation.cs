@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Docker.DotNet;
 
 namespace SwarmPS.Engine.Cluster
 {
@@ -25,9 +26,9 @@ namespace SwarmPS.Engine.Cluster
             using HttpResponseMessage response = await http.PostAsync($"swarm/update?version={version}&{flag}=true", body, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
+                // The gateway turns this into the module's error, as for any other engine answer.
                 string answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new SwarmException("SwarmOperationFailed", SwarmErrorKind.InvalidOperation,
-                    $"Rotating the {role} join token failed: the engine answered {(int)response.StatusCode}: {answer.Trim()}");
+                throw new DockerApiException(response.StatusCode, answer);
             }
         }
     }

@@ -68,8 +68,7 @@ namespace SwarmPS.Engine.Docker
         {
             if (endpoint.Transport == EngineTransport.Ssh && session == null)
             {
-                throw new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
-                    $"Reaching the engine of '{endpoint.Name}' over SSH needs an SSH session to it. Open one with Connect-SwarmHost -HostName {endpoint.Name}.", endpoint.Name);
+                throw new ArgumentNullException(nameof(session), "An SSH endpoint needs the host's SSH session.");
             }
 
             if (endpoint.Tls && identity == null)

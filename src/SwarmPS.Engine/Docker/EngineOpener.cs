@@ -43,11 +43,13 @@ namespace SwarmPS.Engine.Docker
         /// <summary>The SSH endpoint of a host with an open session.</summary>
         public EngineEndpoint SshEndpoint(string host)
         {
-            Ssh.HostSession session = sessions.FindHost(host)
-                ?? throw new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
-                    $"-Transport Ssh needs an SSH session to '{host}'. Open one with Connect-SwarmHost -HostName {host}.", host);
+            Ssh.HostSession session = SessionOf(host);
             return EngineEndpoint.Ssh(host, session.Address, session.Port);
         }
+
+        private Ssh.HostSession SessionOf(string host) => sessions.FindHost(host)
+            ?? throw new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
+                $"-Transport Ssh needs an SSH session to '{host}'. Open one with Connect-SwarmHost -HostName {host}.", host);
 
         async Task<IDockerEngine> IEngineSource.OpenAsync(EngineEndpoint endpoint, IOperationReporter reporter, CancellationToken cancellationToken) =>
             await OpenAsync(endpoint, reporter, cancellationToken).ConfigureAwait(false);
@@ -72,11 +74,8 @@ namespace SwarmPS.Engine.Docker
             reporter.Verbose(endpoint.Transport == EngineTransport.Ssh
                 ? $"Reaching the engine through SSH (docker system dial-stdio) at {endpoint.Address}."
                 : $"Opening the Engine API at tcp://{endpoint.Address}:{endpoint.Port}{(endpoint.Tls ? " with mutual TLS" : " without TLS")}.");
-            return DockerConnection.OpenAsync(
-                endpoint,
-                endpoint.Tls ? identity() : null,
-                endpoint.Transport == EngineTransport.Ssh ? sessions.FindHost(endpoint.Name) : null,
-                cancellationToken);
+            Ssh.HostSession? session = endpoint.Transport == EngineTransport.Ssh ? SessionOf(endpoint.Name) : null;
+            return DockerConnection.OpenAsync(endpoint, endpoint.Tls ? identity() : null, session, cancellationToken);
         }
 
         public string HostKeyFingerprintOf(string host) => sessions.FindHost(host)?.HostKeyFingerprint ?? string.Empty;

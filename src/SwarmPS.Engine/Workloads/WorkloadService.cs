@@ -311,11 +311,6 @@ namespace SwarmPS.Engine.Workloads
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
                 }
-                catch (SwarmException failure)
-                {
-                    throw new SwarmException("SecretRemoveFailed", SwarmErrorKind.InvalidOperation,
-                        $"Secret {id} could not be removed: {failure.Message} Remove it with docker secret rm on a manager.", id, failure);
-                }
             }
         }
 

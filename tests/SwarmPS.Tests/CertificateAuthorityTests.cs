@@ -414,6 +414,49 @@ namespace SwarmPS.Tests
             Assert.False(CertificateAuthority.Covers(pem, new[] { "example.com" }, Array.Empty<IPAddress>(), day));
         }
 
+        [Theory]
+        [InlineData("node1.example.com", true)]
+        [InlineData("NODE1.Example.COM", true)]
+        [InlineData("node1", true)]
+        [InlineData("node2.example.com", false)]
+        [InlineData("node1.example.org", false)]
+        [InlineData("cn-only.example.com", false)]
+        public void Covers_DnsNamesOnlyFromSansIgnoringCase(string dnsName, bool covered)
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+
+            // The CN is not among the SANs: Go ignores it, so it must not count here either.
+            string pem = authority.IssueServerCertificate("cn-only.example.com", new[] { "node1.example.com", "node1" }, Array.Empty<IPAddress>()).CertificatePem;
+
+            Assert.Equal(covered, CertificateAuthority.Covers(pem, new[] { dnsName }, Array.Empty<IPAddress>(), TimeSpan.Zero));
+        }
+
+        [Fact]
+        public void Covers_IgnoresTheCommonNameEvenWithoutDnsSans()
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+            string pem = authority.IssueServerCertificate("node1", Array.Empty<string>(), new[] { IPAddress.Parse("10.0.0.5") }).CertificatePem;
+
+            Assert.False(CertificateAuthority.Covers(pem, new[] { "node1" }, Array.Empty<IPAddress>(), TimeSpan.Zero));
+            Assert.True(CertificateAuthority.Covers(pem, Array.Empty<string>(), new[] { IPAddress.Parse("10.0.0.5") }, TimeSpan.Zero));
+        }
+
+        [Theory]
+        [InlineData("10.0.0.5", true)]
+        [InlineData("::ffff:10.0.0.5", true)]
+        [InlineData("10.0.0.6", false)]
+        [InlineData("fd00::5", true)]
+        [InlineData("FD00:0:0:0::5", true)]
+        [InlineData("fd00::6", false)]
+        [InlineData("::1", false)]
+        public void Covers_AddressesFromIpSansInEitherFamily(string address, bool covered)
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+            string pem = authority.IssueServerCertificate("node1", new[] { "node1" }, new[] { IPAddress.Parse("10.0.0.5"), IPAddress.Parse("fd00::5") }).CertificatePem;
+
+            Assert.Equal(covered, CertificateAuthority.Covers(pem, Array.Empty<string>(), new[] { IPAddress.Parse(address) }, TimeSpan.Zero));
+        }
+
         [Fact]
         public void ServerCheck_RefusesACertificateFromThisCaWithoutServerAuth()
         {

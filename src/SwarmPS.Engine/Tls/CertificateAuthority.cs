@@ -333,20 +333,9 @@ namespace SwarmPS.Engine.Tls
                     return false;
                 }
 
-                var presentNames = new List<string>();
-                var presentAddresses = new List<IPAddress>();
-                foreach (X509Extension extension in certificate.Extensions)
-                {
-                    if (extension.Oid?.Value == "2.5.29.17")
-                    {
-                        var alternativeNames = new X509SubjectAlternativeNameExtension(extension.RawData, extension.Critical);
-                        presentNames.AddRange(alternativeNames.EnumerateDnsNames());
-                        presentAddresses.AddRange(alternativeNames.EnumerateIPAddresses().Select(Normalize));
-                    }
-                }
-
-                return dnsNames.All(name => presentNames.Any(present => DnsNameMatches(present, name)))
-                    && addresses.All(address => presentAddresses.Contains(Normalize(address)));
+                // Go's crypto/tls ignores the CN, so only the SANs count.
+                return dnsNames.All(name => NamesDnsName(certificate, name.Trim()))
+                    && addresses.All(address => certificate.MatchesHostname(Normalize(address).ToString(), allowWildcards: false, allowCommonName: false));
             }
             catch (Exception ex) when (ex is CryptographicException or ArgumentException)
             {
@@ -559,23 +548,10 @@ namespace SwarmPS.Engine.Tls
             return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         }
 
-        private static bool DnsNameMatches(string certificateName, string wanted)
+        // MatchesHostname reads an address literal as an IP SAN; an address must be passed as an address, not a DNS name.
+        private static bool NamesDnsName(X509Certificate2 certificate, string name)
         {
-            string present = certificateName.TrimEnd('.');
-            string name = wanted.Trim().TrimEnd('.');
-            if (string.Equals(present, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-
-            // RFC 6125: a wildcard stands for exactly one left-most label.
-            if (present.StartsWith("*.", StringComparison.Ordinal))
-            {
-                int firstDot = name.IndexOf('.');
-                return firstDot > 0 && string.Equals(present.Substring(1), name.Substring(firstDot), StringComparison.OrdinalIgnoreCase);
-            }
-
-            return false;
+            return !IPAddress.TryParse(name, out _) && certificate.MatchesHostname(name, allowWildcards: true, allowCommonName: false);
         }
 
         private static void EnsurePrivateDirectory(string directory)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
@@ -90,7 +91,7 @@ namespace SwarmPS.Tests
 
             // The loaded key is the same key: what one instance issues, the other verifies.
             IssuedCertificate issued = second.IssueServerCertificate("node1", new[] { "node1" }, Array.Empty<IPAddress>());
-            Assert.True(first.IsIssuedByThis(issued.CertificatePem));
+            Assert.True(first.IsServerCertificateFromThis(issued.CertificatePem));
         }
 
         [Fact]
@@ -277,7 +278,7 @@ namespace SwarmPS.Tests
             Assert.Equal(first.PrivateKeyPem, File.ReadAllText(Path.Combine(stateDirectory, "client-key.pem")));
             Assert.StartsWith("-----BEGIN PRIVATE KEY-----\n", first.PrivateKeyPem, StringComparison.Ordinal);
             Assert.Equal("CN=swarmps-client", first.Subject);
-            Assert.True(authority.IsIssuedByThis(first.CertificatePem));
+            Assert.True(authority.IsClientCertificateFromThis(first.CertificatePem));
             using X509Certificate2 certificate = X509Certificate2.CreateFromPem(first.CertificatePem);
             X509EnhancedKeyUsageExtension usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single();
             Assert.Equal(new[] { ClientAuth }, usages.EnhancedKeyUsages.Cast<Oid>().Select(oid => oid.Value).ToArray());
@@ -332,11 +333,11 @@ namespace SwarmPS.Tests
 
             IssuedCertificate afterForeign = authority.LoadOrIssueClientCertificate();
             Assert.NotEqual(foreign.Thumbprint, afterForeign.Thumbprint);
-            Assert.True(authority.IsIssuedByThis(afterForeign.CertificatePem));
+            Assert.True(authority.IsClientCertificateFromThis(afterForeign.CertificatePem));
         }
 
         [Fact]
-        public void IsIssuedByThis_RejectsLookAlikeCaWithSameSubject()
+        public void IsServerCertificateFromThis_RejectsLookAlikeCaWithSameSubject()
         {
             CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
             IssuedCertificate genuine = authority.IssueServerCertificate("node1", new[] { "node1" }, Array.Empty<IPAddress>());
@@ -350,21 +351,21 @@ namespace SwarmPS.Tests
             using X509Certificate2 forged = request.Create(realRoot.SubjectName, X509SignatureGenerator.CreateForECDsa(impostorKey), now.AddMinutes(-5), now.AddDays(30), new byte[] { 0x42, 1, 2, 3 });
             Assert.Equal(realRoot.Subject, forged.Issuer);
 
-            Assert.True(authority.IsIssuedByThis(genuine.CertificatePem));
-            Assert.False(authority.IsIssuedByThis(forged.ExportCertificatePem()));
+            Assert.True(authority.IsServerCertificateFromThis(genuine.CertificatePem));
+            Assert.False(authority.IsServerCertificateFromThis(forged.ExportCertificatePem()));
         }
 
         [Fact]
-        public void IsIssuedByThis_FalseForOtherCaAndGarbage()
+        public void IsServerCertificateFromThis_FalseForOtherCaAndGarbage()
         {
             CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
             CertificateAuthority other = CertificateAuthority.LoadOrCreate(Path.Combine(temporaryDirectory, "other"));
             IssuedCertificate fromOther = other.IssueServerCertificate("node1", new[] { "node1" }, Array.Empty<IPAddress>());
 
-            Assert.False(authority.IsIssuedByThis(fromOther.CertificatePem));
-            Assert.True(other.IsIssuedByThis(fromOther.CertificatePem));
-            Assert.False(authority.IsIssuedByThis("garbage"));
-            Assert.False(authority.IsIssuedByThis(string.Empty));
+            Assert.False(authority.IsServerCertificateFromThis(fromOther.CertificatePem));
+            Assert.True(other.IsServerCertificateFromThis(fromOther.CertificatePem));
+            Assert.False(authority.IsServerCertificateFromThis("garbage"));
+            Assert.False(authority.IsServerCertificateFromThis(string.Empty));
         }
 
         [Fact]
@@ -411,6 +412,120 @@ namespace SwarmPS.Tests
             Assert.True(CertificateAuthority.Covers(pem, new[] { "node1.example.com" }, Array.Empty<IPAddress>(), day));
             Assert.False(CertificateAuthority.Covers(pem, new[] { "a.node1.example.com" }, Array.Empty<IPAddress>(), day));
             Assert.False(CertificateAuthority.Covers(pem, new[] { "example.com" }, Array.Empty<IPAddress>(), day));
+        }
+
+        [Theory]
+        [InlineData("node1.example.com", true)]
+        [InlineData("NODE1.Example.COM", true)]
+        [InlineData("node1", true)]
+        [InlineData("node2.example.com", false)]
+        [InlineData("node1.example.org", false)]
+        [InlineData("cn-only.example.com", false)]
+        public void Covers_DnsNamesOnlyFromSansIgnoringCase(string dnsName, bool covered)
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+
+            // The CN is not among the SANs: Go ignores it, so it must not count here either.
+            string pem = authority.IssueServerCertificate("cn-only.example.com", new[] { "node1.example.com", "node1" }, Array.Empty<IPAddress>()).CertificatePem;
+
+            Assert.Equal(covered, CertificateAuthority.Covers(pem, new[] { dnsName }, Array.Empty<IPAddress>(), TimeSpan.Zero));
+        }
+
+        [Fact]
+        public void Covers_IgnoresTheCommonNameEvenWithoutDnsSans()
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+            string pem = authority.IssueServerCertificate("node1", Array.Empty<string>(), new[] { IPAddress.Parse("10.0.0.5") }).CertificatePem;
+
+            Assert.False(CertificateAuthority.Covers(pem, new[] { "node1" }, Array.Empty<IPAddress>(), TimeSpan.Zero));
+            Assert.True(CertificateAuthority.Covers(pem, Array.Empty<string>(), new[] { IPAddress.Parse("10.0.0.5") }, TimeSpan.Zero));
+        }
+
+        [Theory]
+        [InlineData("10.0.0.5", true)]
+        [InlineData("::ffff:10.0.0.5", true)]
+        [InlineData("10.0.0.6", false)]
+        [InlineData("fd00::5", true)]
+        [InlineData("FD00:0:0:0::5", true)]
+        [InlineData("fd00::6", false)]
+        [InlineData("::1", false)]
+        public void Covers_AddressesFromIpSansInEitherFamily(string address, bool covered)
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+            string pem = authority.IssueServerCertificate("node1", new[] { "node1" }, new[] { IPAddress.Parse("10.0.0.5"), IPAddress.Parse("fd00::5") }).CertificatePem;
+
+            Assert.Equal(covered, CertificateAuthority.Covers(pem, Array.Empty<string>(), new[] { IPAddress.Parse(address) }, TimeSpan.Zero));
+        }
+
+        [Fact]
+        public void ServerCheck_RefusesACertificateFromThisCaWithoutServerAuth()
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+            TlsIdentity identity = TlsIdentity.FromAuthority(authority);
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            string clientOnly = authority.Issue("node1", DnsNames("node1"), new Oid(ClientAuth), now.AddMinutes(-5), now.AddDays(30)).CertificatePem;
+            string genuine = authority.IssueServerCertificate("node1", new[] { "node1" }, Array.Empty<IPAddress>()).CertificatePem;
+
+            // Names and validity are fine: only the missing serverAuth usage condemns it.
+            Assert.True(CertificateAuthority.Covers(clientOnly, new[] { "node1" }, Array.Empty<IPAddress>(), TimeSpan.FromDays(1)));
+            Assert.False(authority.IsServerCertificateFromThis(clientOnly));
+            Assert.False(ValidateServer(identity, clientOnly));
+            Assert.True(authority.IsServerCertificateFromThis(genuine));
+            Assert.True(ValidateServer(identity, genuine));
+        }
+
+        [Fact]
+        public void ClientCheck_RefusesAServerCertificateFromThisCa()
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+            string server = authority.IssueServerCertificate("node1", new[] { "node1" }, Array.Empty<IPAddress>()).CertificatePem;
+
+            Assert.False(authority.IsClientCertificateFromThis(server));
+            Assert.True(authority.IsClientCertificateFromThis(authority.LoadOrIssueClientCertificate().CertificatePem));
+        }
+
+        [Fact]
+        public void ValidateServer_RefusesACertificateFromAnotherCa()
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+            CertificateAuthority other = CertificateAuthority.LoadOrCreate(Path.Combine(temporaryDirectory, "other"));
+            string fromOther = other.IssueServerCertificate("node1", new[] { "node1" }, Array.Empty<IPAddress>()).CertificatePem;
+
+            Assert.False(ValidateServer(TlsIdentity.FromAuthority(authority), fromOther));
+            Assert.True(ValidateServer(TlsIdentity.FromAuthority(other), fromOther));
+        }
+
+        [Fact]
+        public void ServerCheck_RefusesASelfSignedCertificateNamedLikeTheCa()
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+
+            // Same subject as the CA, a CA itself, and otherwise a perfect server certificate for node1.
+            using ECDsa impostorKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest(new X500DistinguishedName(authority.Subject), impostorKey, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid(ServerAuth) }, false));
+            request.CertificateExtensions.Add(DnsNames("node1"));
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            using X509Certificate2 impostor = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(30));
+            string pem = impostor.ExportCertificatePem();
+            Assert.Equal(authority.Subject, impostor.Issuer);
+
+            Assert.False(authority.IsServerCertificateFromThis(pem));
+            Assert.False(ValidateServer(TlsIdentity.FromAuthority(authority), pem));
+        }
+
+        [Fact]
+        public void ValidateServer_IgnoresTheMachinesChainErrorsButNotANameMismatch()
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
+            TlsIdentity identity = TlsIdentity.FromAuthority(authority);
+            string pem = authority.IssueServerCertificate("node1", new[] { "node1" }, Array.Empty<IPAddress>()).CertificatePem;
+
+            // The machine's roots never hold the SwarmPS CA, so TLS always reports chain errors for our engines.
+            Assert.True(ValidateServer(identity, pem, SslPolicyErrors.RemoteCertificateChainErrors));
+            Assert.False(ValidateServer(identity, pem, SslPolicyErrors.RemoteCertificateNameMismatch));
+            Assert.False(identity.ValidateServer(new object(), null, null, SslPolicyErrors.RemoteCertificateNotAvailable));
         }
 
         [Fact]
@@ -469,6 +584,19 @@ namespace SwarmPS.Tests
             Assert.Equal(0, keyExit);
             Assert.Equal(certificatePublic, keyPublic);
             Assert.DoesNotContain("PRIVATE", client.ToString(), StringComparison.Ordinal);
+        }
+
+        private static X509Extension DnsNames(params string[] names)
+        {
+            var builder = new SubjectAlternativeNameBuilder();
+            Array.ForEach(names, builder.AddDnsName);
+            return builder.Build();
+        }
+
+        private static bool ValidateServer(TlsIdentity identity, string certificatePem, SslPolicyErrors errors = SslPolicyErrors.None)
+        {
+            using X509Certificate2 certificate = X509Certificate2.CreateFromPem(certificatePem);
+            return identity.ValidateServer(new object(), certificate, null, errors);
         }
 
         private static string? FindOnPath(string program)

@@ -267,7 +267,7 @@ namespace SwarmPS.Engine.Provisioning
             (IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses) = SubjectNames(session, plan.Facts);
             string? current = files.Content(RemotePaths.ServerCertificate);
             bool keyExists = files.Exists(RemotePaths.ServerKey);
-            bool reusable = current != null && keyExists && authority.IsIssuedByThis(current)
+            bool reusable = current != null && keyExists && authority.IsServerCertificateFromThis(current)
                 && CertificateAuthority.Covers(current, dnsNames, addresses, MinimumCertificateValidity);
             if (reusable)
             {

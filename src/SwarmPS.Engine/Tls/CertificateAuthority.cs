@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Formats.Asn1;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -76,8 +75,6 @@ namespace SwarmPS.Engine.Tls
         private static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
         private static readonly TimeSpan ClientRenewalWindow = TimeSpan.FromDays(30);
 
-        private static readonly Oid ServerAuthOid = new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication");
-        private static readonly Oid ClientAuthOid = new Oid("1.3.6.1.5.5.7.3.2", "Client Authentication");
         private static readonly ConcurrentDictionary<string, object> DirectoryLocks =
             new ConcurrentDictionary<string, object>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
@@ -247,7 +244,7 @@ namespace SwarmPS.Engine.Tls
             }
 
             DateTimeOffset now = DateTimeOffset.UtcNow;
-            return Issue(commonName.Trim(), alternativeNames.Build(), ServerAuthOid, now - ClockSkewAllowance, now + LeafValidity);
+            return Issue(commonName.Trim(), alternativeNames.Build(), CaChain.ServerAuthentication, now - ClockSkewAllowance, now + LeafValidity);
         }
 
         /// <summary>
@@ -290,7 +287,7 @@ namespace SwarmPS.Engine.Tls
                 }
 
                 DateTimeOffset now = DateTimeOffset.UtcNow;
-                IssuedCertificate issued = Issue(ClientCommonName, null, ClientAuthOid, now - ClockSkewAllowance, now + LeafValidity);
+                IssuedCertificate issued = Issue(ClientCommonName, null, CaChain.ClientAuthentication, now - ClockSkewAllowance, now + LeafValidity);
                 WriteFileAtomically(keyPath, issued.PrivateKeyPem, SecretFileMode, overwrite: true);
                 WriteFileAtomically(certificatePath, issued.CertificatePem, PublicFileMode, overwrite: true);
                 return issued;
@@ -298,53 +295,13 @@ namespace SwarmPS.Engine.Tls
         }
 
         /// <summary>
-        /// True when <paramref name="certificatePem"/> carries this CA as issuer and its signature verifies with this
-        /// CA's key (a look-alike CA with the same name does not pass). False for anything unreadable.
+        /// True when <paramref name="certificatePem"/> is signed by this CA (a look-alike CA with the same name does not pass),
+        /// is valid now, and allows server authentication. False for anything unreadable.
         /// </summary>
-        public bool IsIssuedByThis(string certificatePem)
-        {
-            if (string.IsNullOrWhiteSpace(certificatePem))
-            {
-                return false;
-            }
+        public bool IsServerCertificateFromThis(string certificatePem) => IsFromThis(certificatePem, CaChain.ServerAuthentication);
 
-            try
-            {
-                using X509Certificate2 certificate = X509Certificate2.CreateFromPem(certificatePem);
-                if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(caCertificate.SubjectName.RawData))
-                {
-                    return false;
-                }
-
-                // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
-                var reader = new AsnReader(certificate.RawData, AsnEncodingRules.DER);
-                AsnReader certificateSequence = reader.ReadSequence();
-                ReadOnlyMemory<byte> toBeSigned = certificateSequence.ReadEncodedValue();
-                string algorithm = certificateSequence.ReadSequence().ReadObjectIdentifier();
-                byte[] signature = certificateSequence.ReadBitString(out _);
-                HashAlgorithmName? hash = algorithm switch
-                {
-                    "1.2.840.10045.4.3.2" => HashAlgorithmName.SHA256,
-                    "1.2.840.10045.4.3.3" => HashAlgorithmName.SHA384,
-                    "1.2.840.10045.4.3.4" => HashAlgorithmName.SHA512,
-                    _ => null,
-                };
-
-                if (hash is null)
-                {
-                    return false;
-                }
-
-                lock (caKeyLock)
-                {
-                    return caKey.VerifyData(toBeSigned.Span, signature, hash.Value, DSASignatureFormat.Rfc3279DerSequence);
-                }
-            }
-            catch (Exception ex) when (ex is CryptographicException or AsnContentException or ArgumentException or FormatException)
-            {
-                return false;
-            }
-        }
+        /// <summary>As <see cref="IsServerCertificateFromThis"/>, for client authentication.</summary>
+        internal bool IsClientCertificateFromThis(string certificatePem) => IsFromThis(certificatePem, CaChain.ClientAuthentication);
 
         /// <summary>
         /// True when the certificate names every DNS name and address in its subject alternative names
@@ -376,22 +333,11 @@ namespace SwarmPS.Engine.Tls
                     return false;
                 }
 
-                var presentNames = new List<string>();
-                var presentAddresses = new List<IPAddress>();
-                foreach (X509Extension extension in certificate.Extensions)
-                {
-                    if (extension.Oid?.Value == "2.5.29.17")
-                    {
-                        var alternativeNames = new X509SubjectAlternativeNameExtension(extension.RawData, extension.Critical);
-                        presentNames.AddRange(alternativeNames.EnumerateDnsNames());
-                        presentAddresses.AddRange(alternativeNames.EnumerateIPAddresses().Select(Normalize));
-                    }
-                }
-
-                return dnsNames.All(name => presentNames.Any(present => DnsNameMatches(present, name)))
-                    && addresses.All(address => presentAddresses.Contains(Normalize(address)));
+                // Go's crypto/tls ignores the CN, so only the SANs count.
+                return dnsNames.All(name => NamesDnsName(certificate, name.Trim()))
+                    && addresses.All(address => certificate.MatchesHostname(Normalize(address).ToString(), allowWildcards: false, allowCommonName: false));
             }
-            catch (Exception ex) when (ex is CryptographicException or AsnContentException or ArgumentException or FormatException)
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException)
             {
                 return false;
             }
@@ -536,7 +482,7 @@ namespace SwarmPS.Engine.Tls
 
                 string certificatePem = File.ReadAllText(certificatePath);
                 string keyPem = File.ReadAllText(keyPath);
-                if (!IsIssuedByThis(certificatePem))
+                if (!IsClientCertificateFromThis(certificatePem))
                 {
                     return null;
                 }
@@ -565,6 +511,24 @@ namespace SwarmPS.Engine.Tls
             }
         }
 
+        private bool IsFromThis(string certificatePem, Oid requiredUsage)
+        {
+            if (string.IsNullOrWhiteSpace(certificatePem))
+            {
+                return false;
+            }
+
+            try
+            {
+                using X509Certificate2 certificate = X509Certificate2.CreateFromPem(certificatePem);
+                return CaChain.Verifies(caCertificate, certificate, requiredUsage);
+            }
+            catch (CryptographicException)
+            {
+                return false;
+            }
+        }
+
         private X509SubjectKeyIdentifierExtension CaSubjectKeyIdentifier()
         {
             X509SubjectKeyIdentifierExtension? existing = caCertificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault();
@@ -584,23 +548,10 @@ namespace SwarmPS.Engine.Tls
             return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         }
 
-        private static bool DnsNameMatches(string certificateName, string wanted)
+        // MatchesHostname reads an address literal as an IP SAN; an address must be passed as an address, not a DNS name.
+        private static bool NamesDnsName(X509Certificate2 certificate, string name)
         {
-            string present = certificateName.TrimEnd('.');
-            string name = wanted.Trim().TrimEnd('.');
-            if (string.Equals(present, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-
-            // RFC 6125: a wildcard stands for exactly one left-most label.
-            if (present.StartsWith("*.", StringComparison.Ordinal))
-            {
-                int firstDot = name.IndexOf('.');
-                return firstDot > 0 && string.Equals(present.Substring(1), name.Substring(firstDot), StringComparison.OrdinalIgnoreCase);
-            }
-
-            return false;
+            return !IPAddress.TryParse(name, out _) && certificate.MatchesHostname(name, allowWildcards: true, allowCommonName: false);
         }
 
         private static void EnsurePrivateDirectory(string directory)

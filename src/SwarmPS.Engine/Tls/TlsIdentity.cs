@@ -1,4 +1,3 @@
-using System;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
@@ -26,7 +25,10 @@ namespace SwarmPS.Engine.Tls
             return new TlsIdentity(ca.CertificatePem, client.CertificatePem, client.PrivateKeyPem);
         }
 
-        /// <summary>Accepts a server certificate only when it chains to the SwarmPS CA and names the host we dialled.</summary>
+        /// <summary>
+        /// Accepts a server certificate only when it chains to the SwarmPS CA, allows server authentication, and names
+        /// the host we dialled. The chain errors TLS reports are ignored: they come from the machine's roots, which do not hold our CA.
+        /// </summary>
         internal bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
             if (certificate == null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
@@ -35,12 +37,7 @@ namespace SwarmPS.Engine.Tls
             }
 
             using var server = new X509Certificate2(certificate);
-            using var custom = new X509Chain();
-            custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            custom.ChainPolicy.CustomTrustStore.Add(authority);
-            custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            custom.ChainPolicy.VerificationTime = DateTime.Now;
-            return custom.Build(server);
+            return CaChain.Verifies(authority, server, CaChain.ServerAuthentication);
         }
     }
 }

@@ -37,12 +37,18 @@ namespace SwarmPS.Infrastructure
             ClusterRecord record = ResolveCluster();
             if (context == null || context.Name != record.Name)
             {
-                ClusterContext? resolved = null;
-                RunAsync(async channel => resolved = await ClusterContext.ResolveAsync(record, Repository, Engines, channel.ReporterFor(record.Name, "Finding a manager"), StopToken).ConfigureAwait(false));
-                context = resolved!;
+                context = OpenContext(this, record);
             }
 
             return context;
+        }
+
+        /// <summary>Finds the cluster's manager and node list for any cmdlet, on its pipeline thread's pump.</summary>
+        internal static ClusterContext OpenContext(SwarmCmdlet cmdlet, ClusterRecord record)
+        {
+            ClusterContext? resolved = null;
+            cmdlet.RunAsync(async channel => resolved = await ClusterContext.ResolveAsync(record, Repository, cmdlet.Engines, channel.ReporterFor(record.Name, "Finding a manager"), cmdlet.StopToken).ConfigureAwait(false));
+            return resolved!;
         }
 
         /// <summary>Makes a cluster the current one, for this session and later ones.</summary>

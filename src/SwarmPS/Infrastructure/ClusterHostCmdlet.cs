@@ -24,13 +24,7 @@ namespace SwarmPS.Infrastructure
         /// <summary>The cluster, its manager and node list, resolved once for all the hosts of this command.</summary>
         internal ClusterContext ResolveContext()
         {
-            if (context == null)
-            {
-                ClusterRecord record = ClusterCmdlet.LoadCluster(this, Cluster);
-                RunAsync(async channel => context = await ClusterContext.ResolveAsync(record, ClusterCmdlet.Repository, Engines, channel.ReporterFor(record.Name, "Finding a manager"), StopToken).ConfigureAwait(false));
-            }
-
-            return context!;
+            return context ??= ClusterCmdlet.OpenContext(this, ClusterCmdlet.LoadCluster(this, Cluster));
         }
 
         /// <summary>The host's engine over mutual TLS: a cluster member is never reached over a plain connection.</summary>

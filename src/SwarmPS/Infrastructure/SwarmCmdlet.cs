@@ -17,7 +17,7 @@ namespace SwarmPS.Infrastructure
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
-        protected CancellationToken StopToken => stopping.Token;
+        protected internal CancellationToken StopToken => stopping.Token;
 
         private readonly Lazy<TlsIdentity> identity = new Lazy<TlsIdentity>(TlsIdentity.FromStateDirectory);
         private SessionStore? store;

@@ -432,11 +432,7 @@ namespace SwarmPS.Tests
         [Fact]
         public void OpenSsl_VerifiesAndReadsTheIssuedFiles()
         {
-            string? openssl = FindOnPath("openssl");
-            if (openssl is null)
-            {
-                return;
-            }
+            string openssl = TestEnvironment.RequireOnPath("openssl", "openssl");
 
             CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
             IssuedCertificate server = authority.IssueServerCertificate("node1.example.com", new[] { "node1.example.com" }, new[] { IPAddress.Parse("10.0.0.5") });
@@ -469,12 +465,6 @@ namespace SwarmPS.Tests
             Assert.Equal(0, keyExit);
             Assert.Equal(certificatePublic, keyPublic);
             Assert.DoesNotContain("PRIVATE", client.ToString(), StringComparison.Ordinal);
-        }
-
-        private static string? FindOnPath(string program)
-        {
-            string[] directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-            return directories.Select(directory => Path.Combine(directory, program)).FirstOrDefault(File.Exists);
         }
 
         private static (int ExitCode, string Output) Run(string program, params string[] arguments)

@@ -106,8 +106,10 @@ Describe 'Connect-SwarmHost' {
 
     It 're-opens a dropped session transparently, with the same host key' {
         # Kill every sshd session of core on the node, ours included; the plain ssh that does it dies too.
+        Get-OwnTcpConnection -Address $Node1.address -Port $Node1.sshPort | Should -Not -BeNullOrEmpty -Because 'a session to the node is open before it is dropped'
         Invoke-LabSsh -Node $Node1 -Command "sudo -n pkill -KILL -u core -f 'sshd: core'" | Out-Null
-        Start-Sleep -Milliseconds 500
+        Wait-Until { -not (Get-OwnTcpConnection -Address $Node1.address -Port $Node1.sshPort) } -Timeout 15 `
+            -Because 'the node''s killed sshd has dropped this process''s SSH connection'
         Enable-DockerTcpSocket -HostName $Node1.address -Insecure -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures | Should -BeNullOrEmpty
         (Get-SwarmHost -Name $Node1.address).Connected | Should -BeTrue

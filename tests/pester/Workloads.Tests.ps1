@@ -138,7 +138,8 @@ Describe 'Secrets and logs' {
         $c = New-SwarmContainer -Name vault -Image $Lab.image -Command sh, -c, 'cat /run/secrets/db_password; echo; echo ready; sleep 3600' -Secret @{ db_password = $secret } -Confirm:$false -Verbose -Debug *>&1
         ($c | Out-String) | Should -Not -BeLike '*sw0rdfish*'
         $container = $c | Where-Object { $_ -is [SwarmPS.SwarmContainer] }
-        Start-Sleep -Seconds 1
+        # The container prints the secret, then 'ready'.
+        Wait-Until { (Get-SwarmContainerLog -Name vault) -contains 'ready' } -Timeout 30 -Because 'the vault container has printed its log'
         Get-SwarmContainerLog -Name vault | Should -Contain 'sw0rdfish-S3cret' -Because 'the secret is mounted in the container'
         Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker service inspect vault' | Out-String | Should -Not -BeLike '*sw0rdfish*'
         (Get-SwarmContainer -Name vault | Format-List * | Out-String) | Should -Not -BeLike '*sw0rdfish*'
@@ -156,7 +157,7 @@ Describe 'Secrets and logs' {
             $null = $shell.AddScript("Import-Module '$env:SWARMPS_TEST_MODULE'; Get-SwarmContainerLog -Name ticker -Follow")
             $lines = [System.Management.Automation.PSDataCollection[psobject]]::new()
             $null = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $lines)
-            Start-Sleep -Seconds 3
+            Wait-Until { $lines.Count -gt 5 } -Timeout 30 -Because 'the follow has streamed more than five of the ticker''s lines'
             $stopped = $shell.StopAsync($null, $null)
             $stopped.Wait([TimeSpan]::FromSeconds(15)) | Should -BeTrue -Because 'stopping the pipeline cancels the follow'
             $lines.Count | Should -BeGreaterThan 5

@@ -32,7 +32,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Scratch -ErrorAction Ignore
 }
 
-Describe 'New-SwarmContainer: the seed''s placements' {
+Describe 'New-SwarmContainer: the seed''s placements' -Tag Lab {
     It 'lands db on the ssd node with the classic constraint, and a second one there too' {
         $db = New-SwarmContainer -Name db -Image $Lab.image -Command sleep, 3600 -Constraint 'storage==ssd' -Confirm:$false
         $db | Should -BeOfType ([SwarmPS.SwarmContainer])
@@ -84,7 +84,7 @@ Describe 'New-SwarmContainer: the seed''s placements' {
     }
 }
 
-Describe 'New-SwarmContainer: constraints nobody can meet' {
+Describe 'New-SwarmContainer: constraints nobody can meet' -Tag Lab {
     It 'fails fast with the labels each node has and the nearest match' {
         $failure = $null
         try { New-SwarmContainer -Name tape -Image $Lab.image -Constraint 'storage==tape' -Confirm:$false -ErrorAction Stop } catch { $failure = $_ }
@@ -109,7 +109,7 @@ Describe 'New-SwarmContainer: constraints nobody can meet' {
     }
 }
 
-Describe 'Get-SwarmContainer' {
+Describe 'Get-SwarmContainer' -Tag Lab {
     It 'lists the cluster''s containers as node/name with host ports, like the seed''s docker -H swarm ps' {
         $all = Get-SwarmContainer
         ($all | ForEach-Object ToString) | Should -Contain "$($Node1.name)/db"
@@ -132,7 +132,7 @@ Describe 'Get-SwarmContainer' {
     }
 }
 
-Describe 'Secrets and logs' {
+Describe 'Secrets and logs' -Tag Lab {
     It 'mounts a secret without putting it in the environment or the output' {
         $secret = ConvertTo-SecureString 'sw0rdfish-S3cret' -AsPlainText -Force
         $c = New-SwarmContainer -Name vault -Image $Lab.image -Command sh, -c, 'cat /run/secrets/db_password; echo; echo ready; sleep 3600' -Secret @{ db_password = $secret } -Confirm:$false -Verbose -Debug *>&1
@@ -169,7 +169,7 @@ Describe 'Secrets and logs' {
     }
 }
 
-Describe 'Remove-SwarmContainer' {
+Describe 'Remove-SwarmContainer' -Tag Lab {
     It 'removes by name and by object, with its secrets' {
         Remove-SwarmContainer -Name vault -Confirm:$false
         Get-SwarmContainer -Name db2 | Remove-SwarmContainer -Confirm:$false

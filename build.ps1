@@ -4,11 +4,18 @@
     Builds, tests and packages SwarmPS, and drives the lab of test hosts.
 .DESCRIPTION
     Tasks:
-      Build  publishes the module into out/SwarmPS, ready for Import-Module and for a gallery.
-      Test   builds, runs the xunit tests, brings the lab up, runs the Pester tests in a child pwsh
-             against out/SwarmPS, takes the lab down again, and prints "N passed, N failed".
-      Lab    brings the lab up, down or back to bare (-LabAction Up|Down|Reset|Status).
-      Clean  removes out/ and the build folders.
+      Build     publishes the module into out/SwarmPS, ready for Import-Module and for a gallery.
+      UnitTest  builds, runs the xunit tests and the Pester tests that need no lab (every test not tagged Lab)
+                in a child pwsh against out/SwarmPS, and prints "N passed, N failed". No lab, no Docker, no
+                root: the quick check while developing.
+      Test      builds, runs the xunit tests, brings the lab up, runs all the Pester tests (those tagged Lab
+                too) in a child pwsh against out/SwarmPS, takes the lab down again, and prints
+                "N passed, N failed".
+      Lab       brings the lab up, down or back to bare (-LabAction Up|Down|Reset|Status).
+      Clean     removes out/ and the build folders.
+    A Pester Describe or It that needs the lab (lab.json, SSH to the nodes, Get-Lab) carries -Tag Lab.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task UnitTest
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 .EXAMPLE
@@ -16,7 +23,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Lab', 'Clean')]
+    [ValidateSet('Build', 'UnitTest', 'Test', 'Lab', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Up', 'Down', 'Reset', 'Status')]
@@ -28,7 +35,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Runs only the Pester files whose names match (for example 'Lab*').
+    # Runs only the Pester files whose names match (for example 'Lab*'), with Test or UnitTest.
     [string] $PesterFilter = '*',
 
     # Leaves the lab running after Test, for a quicker next run while developing.
@@ -107,34 +114,102 @@ function Get-TrxCounts {
     [pscustomobject]@{ Passed = $passed; Failed = $failed }
 }
 
-function Invoke-Test {
-    Invoke-Build
+# An empty out/test-results for the trx files and the Pester summary.
+function Initialize-TestResults {
     $results = Join-Path $Out 'test-results'
     Remove-Item -Recurse -Force $results -ErrorAction Ignore
     $null = New-Item -ItemType Directory -Force $results
+    $results
+}
 
+# Runs the xunit tests; their console output goes to the host, their counts to trx files in $Results.
+function Invoke-XunitTests {
+    param([string] $Results)
     Write-Host 'Running xunit tests'
     & dotnet test (Join-Path $Root 'tests/SwarmPS.Tests/SwarmPS.Tests.csproj') -c $Configuration --nologo `
-        --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $results
-    $unit = Get-TrxCounts $results
+        --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $Results
+}
+
+function Get-XunitCounts {
+    param([string] $Results)
+    $unit = Get-TrxCounts $Results
     if ($unit.Passed + $unit.Failed -eq 0) { $unit.Failed = 1; Write-Warning 'xunit ran no test.' }
+    $unit
+}
+
+# Runs the Pester tests in a child pwsh against out/SwarmPS, which writes its counts to $Results/pester.json.
+# With a lab file it runs them all; without one it leaves out the tests tagged Lab (the unit tier).
+function Invoke-PesterTests {
+    param([string] $Results, [string] $LabFile)
+    $arguments = @(
+        '-ModulePath', (Join-Path $ModuleOut 'SwarmPS.psd1'),
+        '-SummaryPath', (Join-Path $Results 'pester.json'),
+        '-ResultPath', (Join-Path $Results 'pester.xml')
+    )
+    if ($LabFile) {
+        Write-Host 'Running Pester tests against out/SwarmPS in a child pwsh'
+        $arguments += @('-LabFile', $LabFile)
+    } else {
+        Write-Host 'Running the Pester tests that need no lab (all not tagged Lab) against out/SwarmPS in a child pwsh'
+        $arguments += @('-ExcludeTag', 'Lab')
+    }
+    # The filter travels in the environment: pwsh would glob-expand a bare '*' argument.
+    $env:SWARMPS_TEST_FILTER = $PesterFilter
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterTests.ps1') @arguments
+}
+
+function Get-PesterCounts {
+    param([string] $Results)
+    $summary = Join-Path $Results 'pester.json'
+    if (Test-Path $summary) {
+        Get-Content -Raw $summary | ConvertFrom-Json
+    } else {
+        Write-Warning 'Pester did not report a result.'
+        [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+}
+
+# Prints the closing line, "N passed, N failed", and exits 1 when anything failed.
+function Write-TestSummary {
+    param($Unit, $Pester)
+    $passed = $Unit.Passed + $Pester.Passed
+    $failed = $Unit.Failed + $Pester.Failed
+    Write-Host "xunit: $($Unit.Passed) passed, $($Unit.Failed) failed; Pester: $($Pester.Passed) passed, $($Pester.Failed) failed"
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+# The quick tier: xunit and the Pester tests that need no lab.
+function Invoke-UnitTest {
+    Invoke-Build
+    $results = Initialize-TestResults
+    Invoke-XunitTests $results
+    $unit = Get-XunitCounts $results
+
+    $pester = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    try {
+        Invoke-PesterTests $results
+        $pester = Get-PesterCounts $results
+    }
+    catch {
+        Write-Warning "Pester failed: $_"
+        $pester.Failed += 1
+    }
+    Write-TestSummary $unit $pester
+}
+
+# Everything: xunit and every Pester test, against the lab.
+function Invoke-Test {
+    Invoke-Build
+    $results = Initialize-TestResults
+    Invoke-XunitTests $results
+    $unit = Get-XunitCounts $results
 
     $pester = [pscustomobject]@{ Passed = 0; Failed = 0 }
     try {
         Invoke-Lab Up
-        Write-Host 'Running Pester tests against out/SwarmPS in a child pwsh'
-        $summary = Join-Path $results 'pester.json'
-        # The filter travels in the environment: pwsh would glob-expand a bare '*' argument.
-        $env:SWARMPS_TEST_FILTER = $PesterFilter
-        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterTests.ps1') `
-            -ModulePath (Join-Path $ModuleOut 'SwarmPS.psd1') -LabFile (Join-Path $LabDir 'lab.json') `
-            -SummaryPath $summary -ResultPath (Join-Path $results 'pester.xml')
-        if (Test-Path $summary) {
-            $pester = Get-Content -Raw $summary | ConvertFrom-Json
-        } else {
-            $pester.Failed = 1
-            Write-Warning 'Pester did not report a result.'
-        }
+        Invoke-PesterTests $results (Join-Path $LabDir 'lab.json')
+        $pester = Get-PesterCounts $results
     }
     catch {
         Write-Warning "The lab or Pester failed: $_"
@@ -145,16 +220,12 @@ function Invoke-Test {
             try { Invoke-Lab Down } catch { Write-Warning "Taking the lab down failed: $_" }
         }
     }
-
-    $passed = $unit.Passed + $pester.Passed
-    $failed = $unit.Failed + $pester.Failed
-    Write-Host "xunit: $($unit.Passed) passed, $($unit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
-    Write-Host "$passed passed, $failed failed"
-    if ($failed -gt 0) { exit 1 }
+    Write-TestSummary $unit $pester
 }
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'UnitTest' { Invoke-UnitTest }
     'Test' { Invoke-Test }
     'Lab' { Invoke-Lab $LabAction }
     'Clean' {

@@ -2,12 +2,20 @@
 <#
 .SYNOPSIS
     Runs the Pester tests against a built module (never the source tree). build.ps1 calls it in a child pwsh.
+.DESCRIPTION
+    Tests that need the lab are tagged Lab. build.ps1 -Task Test runs every test with -LabFile; -Task UnitTest
+    runs the rest with -ExcludeTag Lab and no lab file.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $LabFile,
+    # The lab's lab.json. Without it Get-Lab throws, so only tests that need no lab can pass.
+    [string] $LabFile,
     [string] $Filter = $(if ($env:SWARMPS_TEST_FILTER) { $env:SWARMPS_TEST_FILTER } else { '*' }),
+    # Runs only the tests with one of these tags (comma-separated works too, for pwsh -File).
+    [string[]] $Tag,
+    # Leaves out the tests with one of these tags: -ExcludeTag Lab is the unit tier.
+    [string[]] $ExcludeTag,
     [string] $SummaryPath,
     [string] $ResultPath
 )
@@ -24,12 +32,21 @@ if (-not (Test-Path $pester)) {
 Import-Module $pester -RequiredVersion $pesterVersion -Force
 
 $env:SWARMPS_TEST_MODULE = (Resolve-Path $ModulePath).Path
-$env:SWARMPS_TEST_LAB = [System.IO.Path]::GetFullPath($LabFile)
+if ($LabFile) {
+    $env:SWARMPS_TEST_LAB = [System.IO.Path]::GetFullPath($LabFile)
+} else {
+    # No lab: a lab file named by the caller's environment must not leak into the unit tier.
+    Remove-Item Env:SWARMPS_TEST_LAB -ErrorAction Ignore
+}
 
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = Get-ChildItem (Join-Path $PSScriptRoot 'pester') -Filter "$Filter.Tests.ps1" | ForEach-Object FullName
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
+$Tag = @($Tag | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
+$ExcludeTag = @($ExcludeTag | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
+if ($Tag) { $configuration.Filter.Tag = $Tag }
+if ($ExcludeTag) { $configuration.Filter.ExcludeTag = $ExcludeTag }
 if ($ResultPath) {
     $configuration.TestResult.Enabled = $true
     $configuration.TestResult.OutputPath = $ResultPath
@@ -40,6 +57,11 @@ $summary = [pscustomobject]@{
     Passed = $result.PassedCount
     Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
     Skipped = $result.SkippedCount
+}
+if ($summary.Passed + $summary.Failed -eq 0) {
+    # A filter that selects nothing must not read as green.
+    Write-Warning "Pester ran no test (files '$Filter.Tests.ps1', tags '$($Tag -join ',')', excluded tags '$($ExcludeTag -join ',')')."
+    $summary.Failed = 1
 }
 if ($SummaryPath) { $summary | ConvertTo-Json | Set-Content -Path $SummaryPath }
 if ($summary.Failed -gt 0) { exit 1 }

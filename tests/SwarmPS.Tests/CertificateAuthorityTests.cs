@@ -547,11 +547,7 @@ namespace SwarmPS.Tests
         [Fact]
         public void OpenSsl_VerifiesAndReadsTheIssuedFiles()
         {
-            string? openssl = FindOnPath("openssl");
-            if (openssl is null)
-            {
-                return;
-            }
+            string openssl = TestEnvironment.RequireOnPath("openssl", "openssl");
 
             CertificateAuthority authority = CertificateAuthority.LoadOrCreate(stateDirectory);
             IssuedCertificate server = authority.IssueServerCertificate("node1.example.com", new[] { "node1.example.com" }, new[] { IPAddress.Parse("10.0.0.5") });
@@ -597,12 +593,6 @@ namespace SwarmPS.Tests
         {
             using X509Certificate2 certificate = X509Certificate2.CreateFromPem(certificatePem);
             return identity.ValidateServer(new object(), certificate, null, errors);
-        }
-
-        private static string? FindOnPath(string program)
-        {
-            string[] directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-            return directories.Select(directory => Path.Combine(directory, program)).FirstOrDefault(File.Exists);
         }
 
         private static (int ExitCode, string Output) Run(string program, params string[] arguments)

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
+using System.Runtime.Versioning;
 using System.Threading;
 using System.Threading.Tasks;
 using SwarmPS.Engine.Ssh;
@@ -414,14 +414,10 @@ namespace SwarmPS.Tests
             Assert.Equal(existing + "node2 ssh-ed25519 " + SshTestKeys.Ed25519B + "\n", File.ReadAllText(knownHostsPath));
         }
 
-        [Fact]
+        [UnixFact]
+        [UnsupportedOSPlatform("windows")]
         public void Add_CreatesDirectory700AndFile600()
         {
-            if (OperatingSystem.IsWindows())
-            {
-                return;
-            }
-
             string directory = Path.Combine(temporaryDirectory, "home", ".ssh");
             string path = Path.Combine(directory, "known_hosts");
 
@@ -431,14 +427,10 @@ namespace SwarmPS.Tests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
 
-        [Fact]
+        [UnixFact]
+        [UnsupportedOSPlatform("windows")]
         public void Add_ExistingFileKeepsItsMode()
         {
-            if (OperatingSystem.IsWindows())
-            {
-                return;
-            }
-
             File.WriteAllText(knownHostsPath, string.Empty);
             UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
             File.SetUnixFileMode(knownHostsPath, mode);
@@ -473,28 +465,44 @@ namespace SwarmPS.Tests
         {
             File.WriteAllText(knownHostsPath, string.Empty);
             var holder = new FileStream(knownHostsPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            // A dedicated thread, so a busy thread pool cannot delay the release past the retry budget.
-            var release = new Thread(() =>
+            Exception? failure = null;
+            var adder = new Thread(() =>
             {
-                Thread.Sleep(100);
-                holder.Dispose();
+                try
+                {
+                    new KnownHostsFile(knownHostsPath).Add(new[] { "node1" }, 22, Ed25519, SshTestKeys.Blob(SshTestKeys.Ed25519A), hashNames: false);
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
             });
-            release.Start();
+            adder.Start();
 
-            new KnownHostsFile(knownHostsPath).Add(new[] { "node1" }, 22, Ed25519, SshTestKeys.Blob(SshTestKeys.Ed25519A), hashNames: false);
-            release.Join();
+            // No fixed sleep: release the file once Add has met the lock and is backing off (asleep between its
+            // attempts), or has ended, whichever comes first; an Add that did not wait fails below.
+            bool backingOff = false;
+            bool settled = SpinWait.SpinUntil(
+                () =>
+                {
+                    System.Threading.ThreadState state = adder.ThreadState;
+                    backingOff = (state & System.Threading.ThreadState.WaitSleepJoin) != 0;
+                    return backingOff || (state & System.Threading.ThreadState.Stopped) != 0;
+                },
+                TimeSpan.FromSeconds(30));
+            holder.Dispose();
+            Assert.True(adder.Join(TimeSpan.FromSeconds(30)), "Add did not finish after the other holder let the file go.");
 
+            Assert.True(settled, "Add neither waited nor finished within 30 s.");
+            Assert.Null(failure);
+            Assert.True(backingOff, "Add finished while another holder had the file, without waiting for it.");
             Assert.Equal("node1 ssh-ed25519 " + SshTestKeys.Ed25519A + "\n", File.ReadAllText(knownHostsPath));
         }
 
         [Fact]
         public void Add_OutputIsReadByOpenSshKeygen()
         {
-            string? sshKeygen = FindOnPath("ssh-keygen");
-            if (sshKeygen is null)
-            {
-                return;
-            }
+            string sshKeygen = TestEnvironment.RequireOnPath("ssh-keygen", "openssh-client");
 
             var file = new KnownHostsFile(knownHostsPath);
             file.Add(new[] { "plain.example.com" }, 22, Ed25519, SshTestKeys.Blob(SshTestKeys.Ed25519A), hashNames: false);
@@ -532,12 +540,6 @@ namespace SwarmPS.Tests
         {
             File.WriteAllLines(knownHostsPath, lines);
             return new KnownHostsFile(knownHostsPath).Check(new List<string> { hostName }, port, keyType, SshTestKeys.Blob(keyBase64));
-        }
-
-        private static string? FindOnPath(string program)
-        {
-            string[] directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-            return directories.Select(directory => Path.Combine(directory, program)).FirstOrDefault(File.Exists);
         }
 
         private static string Run(string program, params string[] arguments)

@@ -22,7 +22,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Scratch -ErrorAction Ignore
 }
 
-Describe 'A cluster from bare hosts' {
+Describe 'A cluster from bare hosts' -Tag Lab {
     It 'creates a named cluster, saved and current' {
         $cluster = New-SwarmCluster -Name demo
         $cluster | Should -BeOfType ([SwarmPS.SwarmCluster])
@@ -97,7 +97,7 @@ Describe 'A cluster from bare hosts' {
     }
 }
 
-Describe 'Tab completion from the live cluster' {
+Describe 'Tab completion from the live cluster' -Tag Lab {
     It 'offers node names, label filters and constraints' {
         $line = 'Get-SwarmNode -Name core-0'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $Node2.name
@@ -114,7 +114,7 @@ Describe 'Tab completion from the live cluster' {
     }
 }
 
-Describe 'Node changes' {
+Describe 'Node changes' -Tag Lab {
     It 'sets and removes node labels, idempotently' {
         $changed = Set-SwarmNode -Name $Node2.name -Label 'zone=a' -Confirm:$false
         $changed.NodeLabels.zone | Should -Be 'a'
@@ -134,7 +134,7 @@ Describe 'Node changes' {
     }
 }
 
-Describe 'Join tokens' {
+Describe 'Join tokens' -Tag Lab {
     It 'are SecureStrings unless -AsPlainText, and never saved' {
         $secure = Get-SwarmJoinToken -Role Worker
         $secure | Should -BeOfType ([securestring])
@@ -159,7 +159,7 @@ Describe 'Join tokens' {
     }
 }
 
-Describe 'Removing nodes and the cluster' {
+Describe 'Removing nodes and the cluster' -Tag Lab {
     It 'removes a node: drained, left and gone from the managers'' list' {
         Remove-SwarmNode -Name $Node3.name -Drain -Confirm:$false
         (Get-SwarmNode).Hostname | Should -Not -Contain $Node3.name

@@ -66,15 +66,43 @@ Describe 'Dependency isolation' {
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([SwarmPS.SwarmHost].Assembly) |
             Should -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
     }
+}
+
+Describe 'Sessions' -Tag Lab {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $script:Node1 = (Get-Lab).nodes[0]
+        $script:Scratch = Initialize-TestState
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force $Scratch -ErrorAction Ignore
+    }
 
     It 'keeps sessions per runspace and closes them when the module is removed' {
+        # The client side of the SSH session: this process's established connections to the node.
+        $address, $port = $Node1.address, $Node1.sshPort
+        $before = @(Get-OwnTcpConnection -Address $address -Port $port).Count
         $runspace = [runspacefactory]::CreateRunspace()
         $runspace.Open()
         try {
             $ps = [powershell]::Create($runspace)
-            $null = $ps.AddScript("Import-Module '$ModulePath'; (Get-SwarmHost | Measure-Object).Count; Remove-Module SwarmPS; 'removed'")
-            $ps.Invoke() | Should -Be @(0, 'removed')
+            $null = $ps.AddScript("Import-Module '$ModulePath'; (Get-SwarmHost | Measure-Object).Count; " +
+                "(Connect-SwarmHost -HostName '$address' -Port $port -UserName '$($Node1.user)' -KeyFile '$($Node1.keyPath)' -AcceptNewHostKey -ErrorAction Stop).Connected; " +
+                "(Get-SwarmHost | Measure-Object).Count")
+            $ps.Invoke() | Should -Be @(0, $true, 1)
             $ps.HadErrors | Should -BeFalse
+            @(Get-OwnTcpConnection -Address $address -Port $port).Count | Should -BeGreaterThan $before -Because 'the new runspace holds a session to the node'
+            Get-SwarmHost | Where-Object Name -eq $address | Should -BeNullOrEmpty -Because 'sessions belong to the runspace that opened them'
+
+            $ps.Commands.Clear()
+            $null = $ps.AddScript("Remove-Module SwarmPS; 'removed'")
+            $ps.Invoke() | Should -Be @('removed')
+            $ps.HadErrors | Should -BeFalse
+            # Checked while the runspace is still open: closing the runspace would close its sessions too.
+            Wait-Until { @(Get-OwnTcpConnection -Address $address -Port $port).Count -le $before } -Timeout 15 `
+                -Because 'removing the module closes the SSH session its runspace opened'
+            @(Get-OwnTcpConnection -Address $address -Port $port).Count | Should -Be $before
         }
         finally {
             $runspace.Dispose()

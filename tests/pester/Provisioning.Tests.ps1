@@ -28,7 +28,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Scratch -ErrorAction Ignore
 }
 
-Describe 'Connect-SwarmHost' {
+Describe 'Connect-SwarmHost' -Tag Lab {
     It 'refuses an unknown host key without -AcceptNewHostKey and records nothing' {
         { Connect-SwarmHost -HostName $Node1.address -UserName core -KeyFile $Key -ErrorAction Stop } |
             Should -Throw -ErrorId 'HostKeyUnknown,SwarmPS.Commands.ConnectSwarmHostCommand'
@@ -106,8 +106,10 @@ Describe 'Connect-SwarmHost' {
 
     It 're-opens a dropped session transparently, with the same host key' {
         # Kill every sshd session of core on the node, ours included; the plain ssh that does it dies too.
+        Get-OwnTcpConnection -Address $Node1.address -Port $Node1.sshPort | Should -Not -BeNullOrEmpty -Because 'a session to the node is open before it is dropped'
         Invoke-LabSsh -Node $Node1 -Command "sudo -n pkill -KILL -u core -f 'sshd: core'" | Out-Null
-        Start-Sleep -Milliseconds 500
+        Wait-Until { -not (Get-OwnTcpConnection -Address $Node1.address -Port $Node1.sshPort) } -Timeout 15 `
+            -Because 'the node''s killed sshd has dropped this process''s SSH connection'
         Enable-DockerTcpSocket -HostName $Node1.address -Insecure -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures | Should -BeNullOrEmpty
         (Get-SwarmHost -Name $Node1.address).Connected | Should -BeTrue
@@ -124,7 +126,7 @@ Describe 'Connect-SwarmHost' {
     }
 }
 
-Describe 'Enable-DockerTcpSocket with mutual TLS (the default)' {
+Describe 'Enable-DockerTcpSocket with mutual TLS (the default)' -Tag Lab {
     BeforeAll {
         $script:Before = @{ 1 = Get-NodeFacts $Node1; 2 = Get-NodeFacts $Node2 }
         $script:Output = @(
@@ -203,7 +205,7 @@ Describe 'Enable-DockerTcpSocket with mutual TLS (the default)' {
     }
 }
 
-Describe 'Enable-DockerTcpSocket refusals: nothing changes' {
+Describe 'Enable-DockerTcpSocket refusals: nothing changes' -Tag Lab {
     It 'refuses to restart an engine with running containers without -Force' {
         Invoke-LabSsh -Node $Node1 -Command "sudo -n docker run -d --name keepalive $($Lab.image) sleep 600" | Out-Null
         $startedBefore = (Get-NodeFacts $Node1)[1]
@@ -237,7 +239,7 @@ Describe 'Enable-DockerTcpSocket refusals: nothing changes' {
     }
 }
 
-Describe 'Enable-DockerTcpSocket -Insecure' {
+Describe 'Enable-DockerTcpSocket -Insecure' -Tag Lab {
     It 'gives the seed''s plain TCP on 2375, merges existing settings, and warns what it exposes' {
         Invoke-LabSsh -Node $Node3 -Command "echo '{`"log-level`": `"warn`", `"labels`": [`"rack=r1`"]}' | sudo -n tee /etc/docker/daemon.json >/dev/null" | Out-Null
         $result = Enable-DockerTcpSocket -HostName $Node3.address -Credential $PasswordCredential -Label 'storage=disk' -Insecure -Confirm:$false -WarningVariable warnings
@@ -251,7 +253,7 @@ Describe 'Enable-DockerTcpSocket -Insecure' {
     }
 }
 
-Describe 'Disable-DockerTcpSocket' {
+Describe 'Disable-DockerTcpSocket' -Tag Lab {
     It 'returns a host to bare: no listener, original files back' {
         Disable-DockerTcpSocket -HostName $Node2.address -Confirm:$false
         (Get-NodeFacts $Node2)[0] | Should -Be '[]'
@@ -272,7 +274,7 @@ Describe 'Disable-DockerTcpSocket' {
     }
 }
 
-Describe 'Isolation from another SSH library version in the same process' {
+Describe 'Isolation from another SSH library version in the same process' -Tag Lab {
     It 'still connects with BouncyCastle 2.4.0 loaded first, as Posh-SSH would' {
         $cache = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
         $bouncy = Join-Path $cache 'bouncycastle.cryptography/2.4.0/lib/net6.0/BouncyCastle.Cryptography.dll'

@@ -32,7 +32,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Scratch -ErrorAction Ignore
 }
 
-Describe 'New-SwarmContainer: the seed''s placements' {
+Describe 'New-SwarmContainer: the seed''s placements' -Tag Lab {
     It 'lands db on the ssd node with the classic constraint, and a second one there too' {
         $db = New-SwarmContainer -Name db -Image $Lab.image -Command sleep, 3600 -Constraint 'storage==ssd' -Confirm:$false
         $db | Should -BeOfType ([SwarmPS.SwarmContainer])
@@ -84,7 +84,7 @@ Describe 'New-SwarmContainer: the seed''s placements' {
     }
 }
 
-Describe 'New-SwarmContainer: constraints nobody can meet' {
+Describe 'New-SwarmContainer: constraints nobody can meet' -Tag Lab {
     It 'fails fast with the labels each node has and the nearest match' {
         $failure = $null
         try { New-SwarmContainer -Name tape -Image $Lab.image -Constraint 'storage==tape' -Confirm:$false -ErrorAction Stop } catch { $failure = $_ }
@@ -109,7 +109,7 @@ Describe 'New-SwarmContainer: constraints nobody can meet' {
     }
 }
 
-Describe 'Get-SwarmContainer' {
+Describe 'Get-SwarmContainer' -Tag Lab {
     It 'lists the cluster''s containers as node/name with host ports, like the seed''s docker -H swarm ps' {
         $all = Get-SwarmContainer
         ($all | ForEach-Object ToString) | Should -Contain "$($Node1.name)/db"
@@ -132,13 +132,14 @@ Describe 'Get-SwarmContainer' {
     }
 }
 
-Describe 'Secrets and logs' {
+Describe 'Secrets and logs' -Tag Lab {
     It 'mounts a secret without putting it in the environment or the output' {
         $secret = ConvertTo-SecureString 'sw0rdfish-S3cret' -AsPlainText -Force
         $c = New-SwarmContainer -Name vault -Image $Lab.image -Command sh, -c, 'cat /run/secrets/db_password; echo; echo ready; sleep 3600' -Secret @{ db_password = $secret } -Confirm:$false -Verbose -Debug *>&1
         ($c | Out-String) | Should -Not -BeLike '*sw0rdfish*'
         $container = $c | Where-Object { $_ -is [SwarmPS.SwarmContainer] }
-        Start-Sleep -Seconds 1
+        # The container prints the secret, then 'ready'.
+        Wait-Until { (Get-SwarmContainerLog -Name vault) -contains 'ready' } -Timeout 30 -Because 'the vault container has printed its log'
         Get-SwarmContainerLog -Name vault | Should -Contain 'sw0rdfish-S3cret' -Because 'the secret is mounted in the container'
         Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker service inspect vault' | Out-String | Should -Not -BeLike '*sw0rdfish*'
         (Get-SwarmContainer -Name vault | Format-List * | Out-String) | Should -Not -BeLike '*sw0rdfish*'
@@ -156,7 +157,7 @@ Describe 'Secrets and logs' {
             $null = $shell.AddScript("Import-Module '$env:SWARMPS_TEST_MODULE'; Get-SwarmContainerLog -Name ticker -Follow")
             $lines = [System.Management.Automation.PSDataCollection[psobject]]::new()
             $null = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $lines)
-            Start-Sleep -Seconds 3
+            Wait-Until { $lines.Count -gt 5 } -Timeout 30 -Because 'the follow has streamed more than five of the ticker''s lines'
             $stopped = $shell.StopAsync($null, $null)
             $stopped.Wait([TimeSpan]::FromSeconds(15)) | Should -BeTrue -Because 'stopping the pipeline cancels the follow'
             $lines.Count | Should -BeGreaterThan 5
@@ -168,7 +169,7 @@ Describe 'Secrets and logs' {
     }
 }
 
-Describe 'Remove-SwarmContainer' {
+Describe 'Remove-SwarmContainer' -Tag Lab {
     It 'removes by name and by object, with its secrets' {
         Remove-SwarmContainer -Name vault -Confirm:$false
         Get-SwarmContainer -Name db2 | Remove-SwarmContainer -Confirm:$false

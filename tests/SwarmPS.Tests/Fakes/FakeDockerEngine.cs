@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using SwarmPS.Engine.Docker;
+
+namespace SwarmPS.Tests.Fakes
+{
+    /// <summary>
+    /// One host's engine over a <see cref="FakeSwarm"/>. Every call is recorded by name (GetInfo, InitSwarm,
+    /// CreateService...), continues on a pool thread so parallel callers really run in parallel, and fails as the real gateway
+    /// does: the engine's answer goes through <see cref="DockerFailures"/>, so a non-manager's InspectSwarm is
+    /// NotSwarmManager and an unknown id is ObjectNotFound, with the host as target.
+    /// </summary>
+    public sealed class FakeDockerEngine : IDockerEngine
+    {
+        private readonly FakeSwarm swarm;
+        private readonly List<string> calls = new List<string>();
+
+        internal FakeDockerEngine(FakeSwarm swarm, EngineEndpoint endpoint, IReadOnlyDictionary<string, string> engineLabels)
+        {
+            this.swarm = swarm;
+            Endpoint = endpoint;
+            EngineLabels = engineLabels;
+        }
+
+        public string Name => Endpoint.Name;
+
+        public EngineEndpoint Endpoint { get; }
+
+        public IReadOnlyDictionary<string, string> EngineLabels { get; }
+
+        /// <summary>Images this engine has, by reference as docker images shows them (name:tag).</summary>
+        public HashSet<string> Images { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Log lines by container id, for StreamContainerLogsAsync.</summary>
+        public Dictionary<string, IReadOnlyList<string>> Logs { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+        public SwarmInitParameters? InitParameters { get; private set; }
+
+        public SwarmJoinParameters? JoinParameters { get; private set; }
+
+        public IReadOnlyList<string> Calls
+        {
+            get
+            {
+                lock (calls)
+                {
+                    return calls.ToList();
+                }
+            }
+        }
+
+        public int CountOf(string operation) => Calls.Count(c => c == operation);
+
+        public Task<SystemInfoResponse> GetInfoAsync(CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
+        {
+            FakeNode? node = swarm.NodeOf(this);
+            return new SystemInfoResponse
+            {
+                Name = Name,
+                Labels = EngineLabels.Select(l => $"{l.Key}={l.Value}").ToList(),
+                Swarm = new Info { LocalNodeState = node == null ? "inactive" : "active", NodeID = node?.Id ?? string.Empty },
+            };
+        });
+
+        public Task<SwarmInspectResponse> InspectSwarmAsync(CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => Manager().Inspect());
+
+        public Task<string> InitSwarmAsync(SwarmInitParameters parameters, CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () =>
+        {
+            InitParameters = parameters;
+            return swarm.InitFrom(this, parameters);
+        });
+
+        public async Task JoinSwarmAsync(SwarmJoinParameters parameters, CancellationToken cancellationToken)
+        {
+            await swarm.ArriveToJoin().ConfigureAwait(false);
+            await Call("SwarmOperationFailed", cancellationToken, () =>
+            {
+                JoinParameters = parameters;
+                swarm.JoinFrom(this, parameters);
+            }).ConfigureAwait(false);
+        }
+
+        public Task<bool> LeaveSwarmAsync(bool force, CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => swarm.Leave(this));
+
+        public Task RotateJoinTokenAsync(string role, CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => Manager().RotateToken(role));
+
+        public Task<IList<NodeListResponse>> ListNodesAsync(CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => Manager().ListNodes());
+
+        public Task<NodeListResponse> InspectNodeAsync(string nodeId, CancellationToken cancellationToken) => Call("NodeNotFound", cancellationToken, () => Manager().InspectNode(nodeId));
+
+        public Task UpdateNodeAsync(string nodeId, ulong version, NodeUpdateParameters spec, CancellationToken cancellationToken) =>
+            Call("SwarmOperationFailed", cancellationToken, () => Manager().UpdateNode(nodeId, version, spec));
+
+        public Task RemoveNodeAsync(string nodeId, bool force, CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => Manager().RemoveNode(nodeId, force));
+
+        public Task<IList<SwarmService>> ListServicesAsync(string? name, CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => Manager().ListServices(name));
+
+        public Task<string> CreateServiceAsync(ServiceSpec spec, CancellationToken cancellationToken) => Call("ContainerCreateFailed", cancellationToken, () => Manager().CreateService(spec));
+
+        public Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken) => Call("ContainerRemoveFailed", cancellationToken, () => Manager().RemoveService(serviceId));
+
+        public Task<IList<TaskResponse>> ListTasksAsync(string? serviceId, bool desiredRunning, CancellationToken cancellationToken) =>
+            Call("SwarmOperationFailed", cancellationToken, () => Manager().ListTasks(serviceId, desiredRunning));
+
+        public Task<IList<Secret>> ListSecretsAsync(CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => Manager().ListSecrets());
+
+        public Task<string> CreateSecretAsync(SwarmSecretSpec spec, CancellationToken cancellationToken) => Call("SecretCreateFailed", cancellationToken, () => Manager().CreateSecret(spec));
+
+        public Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken) => Call("SecretRemoveFailed", cancellationToken, () => Manager().DeleteSecret(secretId));
+
+        public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () => swarm.ContainersOn(this));
+
+        public Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken) => Call("ContainerRemoveFailed", cancellationToken, () => swarm.RemoveContainer(containerId));
+
+        public Task StreamContainerLogsAsync(string containerId, int? tail, bool follow, Action<string> onLine, CancellationToken cancellationToken) => Call("ContainerLogFailed", cancellationToken, () =>
+        {
+            IReadOnlyList<string> lines = Logs.TryGetValue(containerId, out IReadOnlyList<string>? found)
+                ? found
+                : throw FakeSwarm.Answer(HttpStatusCode.NotFound, $"No such container: {containerId}");
+            foreach (string line in lines.Skip(tail is int last ? Math.Max(0, lines.Count - last) : 0))
+            {
+                onLine(line);
+            }
+        });
+
+        public Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken) => Call("ImageNotFound", cancellationToken, () =>
+        {
+            string? tag = Images.Contains(image) ? image : Images.Contains(image + ":latest") ? image + ":latest" : null;
+            return tag == null ? null : new ImageInspectResponse { ID = "sha256:" + tag, RepoTags = new List<string> { tag } };
+        });
+
+        public Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
+            (IList<ImagesListResponse>)Images.Select(i => new ImagesListResponse { ID = "sha256:" + i, RepoTags = new List<string> { i } }).ToList());
+
+        /// <summary>The swarm, when this engine is one of its managers; else the engine's 503 answer.</summary>
+        private FakeSwarm Manager() => swarm.NodeOf(this)?.Role == "manager"
+            ? swarm
+            : throw FakeSwarm.Answer(HttpStatusCode.ServiceUnavailable, FakeSwarm.NotManagerAnswer);
+
+        private Task Call(string errorId, CancellationToken cancellationToken, Action act, [CallerMemberName] string method = "") =>
+            Call(errorId, cancellationToken, () =>
+            {
+                act();
+                return true;
+            }, method);
+
+        private async Task<T> Call<T>(string errorId, CancellationToken cancellationToken, Func<T> answer, [CallerMemberName] string method = "")
+        {
+            string operation = method.EndsWith("Async", StringComparison.Ordinal) ? method[..^"Async".Length] : method;
+            lock (calls)
+            {
+                calls.Add(operation);
+            }
+
+            // Answer on a pool thread, never inline nor on the test's context, so parallel callers really run in parallel.
+            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return answer();
+            }
+            catch (DockerApiException refused)
+            {
+                throw DockerFailures.Translate(refused, Name, Endpoint, operation, errorId);
+            }
+        }
+    }
+}

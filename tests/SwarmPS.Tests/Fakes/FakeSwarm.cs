@@ -1,0 +1,551 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading.Tasks;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Provisioning;
+using TaskStatus = Docker.DotNet.Models.TaskStatus;
+
+namespace SwarmPS.Tests.Fakes
+{
+    /// <summary>
+    /// One swarm in memory: nodes, services, tasks, secrets and join tokens, shared by the hosts'
+    /// <see cref="FakeDockerEngine"/>s. It answers as the Engine API does (a refusal is a
+    /// <see cref="DockerApiException"/> with the engine's status and text), so the engines translate it with
+    /// the real <see cref="DockerFailures"/>. Tasks start running the moment a service is created, on the
+    /// first ready nodes that meet its constraints; nothing waits.
+    /// </summary>
+    public sealed class FakeSwarm
+    {
+        public const int SwarmPort = 2377;
+
+        internal const string AlreadyInSwarmAnswer = "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
+
+        internal const string NotManagerAnswer = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
+
+        private readonly object gate = new object();
+        private readonly List<FakeNode> nodes = new List<FakeNode>();
+        private readonly List<SwarmService> services = new List<SwarmService>();
+        private readonly List<TaskResponse> tasks = new List<TaskResponse>();
+        private readonly List<Secret> secrets = new List<Secret>();
+        private readonly List<ServiceSpec> createdSpecs = new List<ServiceSpec>();
+        private readonly Dictionary<string, int> tokenGeneration = new Dictionary<string, int> { ["worker"] = 1, ["manager"] = 1 };
+        private int lastId;
+        private TaskCompletionSource? joinGate;
+        private int joinsToHold;
+
+        public FakeSwarm(string id = "swarm-a")
+        {
+            Id = id;
+        }
+
+        public string Id { get; }
+
+        public string WorkerToken => Token("worker");
+
+        public string ManagerToken => Token("manager");
+
+        /// <summary>Where the leader listens for joins (address:2377); empty before init.</summary>
+        public string LeaderAddress
+        {
+            get
+            {
+                lock (gate)
+                {
+                    FakeNode? leader = nodes.FirstOrDefault(n => n.Leader);
+                    return leader == null ? string.Empty : $"{leader.Address}:{SwarmPort}";
+                }
+            }
+        }
+
+        /// <summary>When set, CreateServiceAsync throws it (as the gateway would throw a translated failure).</summary>
+        public SwarmException? CreateServiceFailure { get; set; }
+
+        public IReadOnlyList<FakeNode> Nodes => Snapshot(nodes);
+
+        public IReadOnlyList<SwarmService> Services => Snapshot(services);
+
+        public IReadOnlyList<Secret> Secrets => Snapshot(secrets);
+
+        /// <summary>Every spec CreateServiceAsync received, as sent.</summary>
+        public IReadOnlyList<ServiceSpec> CreatedSpecs => Snapshot(createdSpecs);
+
+        /// <summary>A host whose engine would init or join this swarm.</summary>
+        public FakeDockerEngine AddHost(string name, string address, IReadOnlyDictionary<string, string>? engineLabels = null, int port = RemotePaths.TlsPort, bool tls = true) =>
+            new FakeDockerEngine(this, EngineEndpoint.Tcp(name, address, port, tls), engineLabels ?? new Dictionary<string, string>());
+
+        /// <summary>The node the engine is now, or null when it is in no swarm.</summary>
+        public FakeNode? NodeOf(FakeDockerEngine engine)
+        {
+            lock (gate)
+            {
+                return nodes.FirstOrDefault(n => ReferenceEquals(n.Engine, engine) && !n.Left);
+            }
+        }
+
+        /// <summary>The record SwarmPS would have saved for these members (they must be nodes already).</summary>
+        public ClusterRecord RecordOf(string name, params FakeDockerEngine[] members) => new ClusterRecord
+        {
+            Name = name,
+            SwarmId = Id,
+            Members = members.Select(m => new ClusterMember
+            {
+                Name = m.Name,
+                Address = m.Endpoint.Address,
+                ApiPort = m.Endpoint.Port,
+                Tls = m.Endpoint.Tls,
+                NodeId = (NodeOf(m) ?? throw new InvalidOperationException($"{m.Name} is not a node of {Id}.")).Id,
+            }).ToList(),
+        };
+
+        /// <summary>
+        /// Holds the next <paramref name="count"/> joins until all of them have arrived, then lets them go on
+        /// together: every join is in flight before any of them saves its member.
+        /// </summary>
+        public void HoldJoinsUntil(int count)
+        {
+            lock (gate)
+            {
+                joinsToHold = count;
+                joinGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        /// <summary>Set-up (not recorded as a call): the engine initialises the swarm and leads it.</summary>
+        public FakeNode Initialise(FakeDockerEngine engine, string? advertiseAddress = null)
+        {
+            lock (gate)
+            {
+                if (nodes.Count > 0)
+                {
+                    // One object is one swarm: a second init would be a second swarm, which the fake cannot hold.
+                    throw new InvalidOperationException($"The fake swarm {Id} is already initialised; a second init would make a second swarm.");
+                }
+
+                return AddNode(engine, "manager", advertiseAddress, leader: true);
+            }
+        }
+
+        /// <summary>Set-up (not recorded as a call): the engine joins with the given role.</summary>
+        public FakeNode Join(FakeDockerEngine engine, string role, string? advertiseAddress = null)
+        {
+            lock (gate)
+            {
+                return AddNode(engine, role, advertiseAddress, leader: false);
+            }
+        }
+
+        /// <summary>Set-up: a service as if created earlier, its tasks running.</summary>
+        public SwarmService AddService(ServiceSpec spec)
+        {
+            lock (gate)
+            {
+                var service = new SwarmService { ID = NextId("service"), Spec = spec, CreatedAt = DateTime.UtcNow };
+                services.Add(service);
+                ulong replicas = spec.Mode?.Replicated?.Replicas ?? 1;
+                for (ulong slot = 1; slot <= replicas; slot++)
+                {
+                    tasks.Add(StartTask(service.ID, spec, slot));
+                }
+
+                return service;
+            }
+        }
+
+        internal SwarmInspectResponse Inspect()
+        {
+            lock (gate)
+            {
+                return new SwarmInspectResponse { ID = Id, CreatedAt = DateTime.UtcNow, JoinTokens = new JoinTokens { Worker = Token("worker"), Manager = Token("manager") } };
+            }
+        }
+
+        internal string InitFrom(FakeDockerEngine engine, SwarmInitParameters parameters)
+        {
+            lock (gate)
+            {
+                if (NodeOf(engine) != null)
+                {
+                    throw Answer(HttpStatusCode.ServiceUnavailable, AlreadyInSwarmAnswer);
+                }
+
+                return Initialise(engine, HostOf(parameters.AdvertiseAddr)).Id;
+            }
+        }
+
+        internal void JoinFrom(FakeDockerEngine engine, SwarmJoinParameters parameters)
+        {
+            lock (gate)
+            {
+                if (NodeOf(engine) != null)
+                {
+                    throw Answer(HttpStatusCode.ServiceUnavailable, AlreadyInSwarmAnswer);
+                }
+
+                string? role = tokenGeneration.Keys.FirstOrDefault(r => Token(r) == parameters.JoinToken);
+                if (role == null)
+                {
+                    throw Answer(HttpStatusCode.BadRequest, "rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster");
+                }
+
+                var managers = nodes.Where(n => n.Role == "manager" && !n.Left).Select(n => $"{n.Address}:{SwarmPort}").ToList();
+                if (parameters.RemoteAddrs == null || !parameters.RemoteAddrs.Any(managers.Contains))
+                {
+                    throw Answer(HttpStatusCode.InternalServerError, $"rpc error: code = Unavailable desc = no manager of this swarm at {string.Join(", ", parameters.RemoteAddrs ?? new List<string>())}");
+                }
+
+                AddNode(engine, role, HostOf(parameters.AdvertiseAddr), leader: false);
+            }
+        }
+
+        internal Task ArriveToJoin()
+        {
+            lock (gate)
+            {
+                TaskCompletionSource? held = joinGate;
+                if (held != null && --joinsToHold == 0)
+                {
+                    joinGate = null;
+                    held.SetResult();
+                }
+
+                // A join that never arrives fails the test instead of hanging it.
+                return held?.Task.WaitAsync(TimeSpan.FromSeconds(30)) ?? Task.CompletedTask;
+            }
+        }
+
+        internal bool Leave(FakeDockerEngine engine)
+        {
+            lock (gate)
+            {
+                FakeNode? node = NodeOf(engine);
+                if (node == null)
+                {
+                    return false;
+                }
+
+                node.Left = true;
+                node.State = "down";
+                return true;
+            }
+        }
+
+        internal void RotateToken(string role)
+        {
+            lock (gate)
+            {
+                tokenGeneration[role]++;
+            }
+        }
+
+        internal IList<NodeListResponse> ListNodes()
+        {
+            lock (gate)
+            {
+                return nodes.Select(n => n.ToResponse()).ToList();
+            }
+        }
+
+        internal NodeListResponse InspectNode(string id)
+        {
+            lock (gate)
+            {
+                return Find(id).ToResponse();
+            }
+        }
+
+        internal void UpdateNode(string id, ulong version, NodeUpdateParameters spec)
+        {
+            lock (gate)
+            {
+                FakeNode node = Find(id);
+                if (version != node.Version)
+                {
+                    throw Answer(HttpStatusCode.InternalServerError, "rpc error: code = Unknown desc = update out of sequence");
+                }
+
+                node.Role = spec.Role ?? node.Role;
+                node.Availability = spec.Availability ?? node.Availability;
+                node.Labels = new Dictionary<string, string>(spec.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+                node.Version++;
+            }
+        }
+
+        internal void RemoveNode(string id, bool force)
+        {
+            lock (gate)
+            {
+                FakeNode node = Find(id);
+                if (!force && node.State != "down")
+                {
+                    throw Answer(HttpStatusCode.BadRequest, $"rpc error: code = FailedPrecondition desc = node {id} is not down and can't be removed");
+                }
+
+                nodes.Remove(node);
+            }
+        }
+
+        internal IList<SwarmService> ListServices(string? name)
+        {
+            lock (gate)
+            {
+                return services.Where(s => name == null || s.Spec?.Name == name).ToList();
+            }
+        }
+
+        internal string CreateService(ServiceSpec spec)
+        {
+            lock (gate)
+            {
+                createdSpecs.Add(spec);
+            }
+
+            if (CreateServiceFailure != null)
+            {
+                throw CreateServiceFailure;
+            }
+
+            if (ListServices(spec.Name).Count > 0)
+            {
+                throw Answer(HttpStatusCode.Conflict, $"rpc error: code = AlreadyExists desc = name conflicts with an existing object: service {spec.Name} already exists");
+            }
+
+            return AddService(spec).ID;
+        }
+
+        internal bool RemoveService(string id)
+        {
+            lock (gate)
+            {
+                tasks.RemoveAll(t => t.ServiceID == id);
+                return services.RemoveAll(s => s.ID == id) > 0;
+            }
+        }
+
+        internal IList<TaskResponse> ListTasks(string? serviceId, bool desiredRunning)
+        {
+            lock (gate)
+            {
+                return tasks.Where(t => (serviceId == null || t.ServiceID == serviceId) && (!desiredRunning || t.DesiredState == TaskState.Running)).ToList();
+            }
+        }
+
+        internal IList<Secret> ListSecrets()
+        {
+            lock (gate)
+            {
+                return secrets.ToList();
+            }
+        }
+
+        internal string CreateSecret(SwarmSecretSpec spec)
+        {
+            lock (gate)
+            {
+                if (secrets.Any(s => s.Spec?.Name == spec.Name))
+                {
+                    throw Answer(HttpStatusCode.Conflict, $"rpc error: code = AlreadyExists desc = secret {spec.Name} already exists");
+                }
+
+                // The API never gives a secret's value back, so the fake does not keep it.
+                var secret = new Secret { ID = NextId("secret"), Spec = new SwarmSecretSpec { Name = spec.Name, Labels = spec.Labels } };
+                secrets.Add(secret);
+                return secret.ID;
+            }
+        }
+
+        internal bool DeleteSecret(string id)
+        {
+            lock (gate)
+            {
+                return secrets.RemoveAll(s => s.ID == id) > 0;
+            }
+        }
+
+        /// <summary>The containers of running tasks on the engine's node, as docker ps lists them there.</summary>
+        internal IList<ContainerListResponse> ContainersOn(FakeDockerEngine engine)
+        {
+            lock (gate)
+            {
+                FakeNode? node = NodeOf(engine);
+                return tasks.Where(t => node != null && t.NodeID == node.Id && t.Status?.State == TaskState.Running).Select(t =>
+                {
+                    string service = services.First(s => s.ID == t.ServiceID).Spec?.Name ?? string.Empty;
+                    return new ContainerListResponse
+                    {
+                        ID = t.Status!.ContainerStatus!.ContainerID,
+                        Names = new List<string> { $"/{service}.{t.Slot}.{t.ID}" },
+                        Image = t.Spec?.ContainerSpec?.Image ?? string.Empty,
+                        State = "running",
+                        Status = "Up",
+                        Labels = new Dictionary<string, string> { ["com.docker.swarm.service.name"] = service, ["com.docker.swarm.service.id"] = t.ServiceID ?? string.Empty },
+                    };
+                }).ToList();
+            }
+        }
+
+        internal void RemoveContainer(string containerId)
+        {
+            lock (gate)
+            {
+                if (tasks.RemoveAll(t => t.Status?.ContainerStatus?.ContainerID == containerId) == 0)
+                {
+                    throw Answer(HttpStatusCode.NotFound, $"No such container: {containerId}");
+                }
+            }
+        }
+
+        internal static DockerApiException Answer(HttpStatusCode status, string body) => new DockerApiException(status, body);
+
+        private FakeNode AddNode(FakeDockerEngine engine, string role, string? advertiseAddress, bool leader)
+        {
+            var node = new FakeNode(NextId("node"), engine, advertiseAddress ?? engine.Endpoint.Address, role, leader);
+            nodes.Add(node);
+            return node;
+        }
+
+        private TaskResponse StartTask(string serviceId, ServiceSpec spec, ulong slot)
+        {
+            IList<string> constraints = spec.TaskTemplate?.Placement?.Constraints ?? new List<string>();
+            List<FakeNode> eligible = nodes.Where(n => n.State == "ready" && n.Availability == "active" && constraints.All(c => Satisfies(n, c))).ToList();
+            FakeNode? node = eligible.Count == 0 ? null : eligible[(int)((slot - 1) % (ulong)eligible.Count)];
+            string taskId = NextId("task");
+            return new TaskResponse
+            {
+                ID = taskId,
+                ServiceID = serviceId,
+                NodeID = node?.Id,
+                Slot = (long)slot,
+                DesiredState = TaskState.Running,
+                CreatedAt = DateTime.UtcNow,
+                Spec = spec.TaskTemplate,
+                Status = node == null
+                    ? new TaskStatus { State = TaskState.Pending, Err = "no suitable node (scheduling constraints not satisfied on any node)" }
+                    : new TaskStatus
+                    {
+                        State = TaskState.Running,
+                        ContainerStatus = new ContainerStatus { ContainerID = "ctr-" + taskId },
+                        PortStatus = new PortStatus { Ports = spec.EndpointSpec?.Ports?.ToList() ?? new List<PortConfig>() },
+                    },
+            };
+        }
+
+        /// <summary>Swarm's own reading of a constraint in swarm syntax (values compared ignoring case).</summary>
+        private static bool Satisfies(FakeNode node, string constraint)
+        {
+            bool equal = constraint.Contains("==", StringComparison.Ordinal);
+            string[] parts = constraint.Split(equal ? "==" : "!=", 2);
+            string field = parts[0].Trim();
+            string? actual = field switch
+            {
+                "node.id" => node.Id,
+                "node.hostname" => node.Hostname,
+                "node.role" => node.Role,
+                "node.platform.os" => FakeNode.Os,
+                "node.platform.arch" => FakeNode.Arch,
+                _ when field.StartsWith("node.labels.", StringComparison.Ordinal) => node.Labels.GetValueOrDefault(field["node.labels.".Length..]),
+                _ when field.StartsWith("engine.labels.", StringComparison.Ordinal) => node.Engine.EngineLabels.GetValueOrDefault(field["engine.labels.".Length..]),
+                _ => throw new NotSupportedException($"The fake swarm does not know the constraint field '{field}'."),
+            };
+            bool same = string.Equals(actual, parts[1].Trim(), StringComparison.OrdinalIgnoreCase);
+            return equal ? same : !same;
+        }
+
+        private FakeNode Find(string id) => nodes.FirstOrDefault(n => n.Id == id)
+            ?? throw Answer(HttpStatusCode.NotFound, $"node {id} not found");
+
+        private string Token(string role)
+        {
+            lock (gate)
+            {
+                return $"SWMTKN-1-{Id}-{role}-{tokenGeneration[role]}";
+            }
+        }
+
+        private string NextId(string kind)
+        {
+            lock (gate)
+            {
+                // Unique across fake swarms, as real ids are.
+                return $"{Id}-{kind}-{++lastId}";
+            }
+        }
+
+        private static string? HostOf(string? address)
+        {
+            if (string.IsNullOrEmpty(address))
+            {
+                return null;
+            }
+
+            int colon = address.LastIndexOf(':');
+            return colon > 0 ? address.Substring(0, colon) : address;
+        }
+
+        private IReadOnlyList<T> Snapshot<T>(List<T> items)
+        {
+            lock (gate)
+            {
+                return items.ToList();
+            }
+        }
+    }
+
+    /// <summary>One node of a <see cref="FakeSwarm"/>; what the managers' node list shows is made from it on each read.</summary>
+    public sealed class FakeNode
+    {
+        internal const string Os = "linux";
+        internal const string Arch = "x86_64";
+
+        internal FakeNode(string id, FakeDockerEngine engine, string address, string role, bool leader)
+        {
+            Id = id;
+            Engine = engine;
+            Address = address;
+            Role = role;
+            Leader = leader;
+        }
+
+        public string Id { get; }
+
+        public FakeDockerEngine Engine { get; }
+
+        public string Hostname => Engine.Name;
+
+        public string Address { get; }
+
+        public string Role { get; internal set; }
+
+        public bool Leader { get; }
+
+        public string Availability { get; internal set; } = "active";
+
+        public string State { get; internal set; } = "ready";
+
+        /// <summary>Node labels; tests may set them as Set-SwarmNode would have.</summary>
+        public Dictionary<string, string> Labels { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        public ulong Version { get; internal set; } = 1;
+
+        internal bool Left { get; set; }
+
+        internal NodeListResponse ToResponse() => new NodeListResponse
+        {
+            ID = Id,
+            Version = new global::Docker.DotNet.Models.Version { Index = Version },
+            Spec = new NodeUpdateParameters { Role = Role, Availability = Availability, Labels = new Dictionary<string, string>(Labels, StringComparer.Ordinal) },
+            Description = new NodeDescription
+            {
+                Hostname = Hostname,
+                Platform = new SwarmPlatform { OS = Os, Architecture = Arch },
+                Engine = new EngineDescription { EngineVersion = "27.5.1", Labels = new Dictionary<string, string>(Engine.EngineLabels, StringComparer.Ordinal) },
+            },
+            Status = new NodeStatus { State = State, Addr = Address },
+            ManagerStatus = Role == "manager" ? new ManagerStatus { Leader = Leader, Reachability = "reachable", Addr = $"{Address}:{FakeSwarm.SwarmPort}" } : null,
+        };
+    }
+}

@@ -15,25 +15,19 @@ namespace SwarmPS.Commands
     /// <summary>
     /// <para type="synopsis">Opens SSH sessions to hosts, verifying their host keys, and keeps them for later commands.</para>
     /// </summary>
-    [Cmdlet(VerbsCommunications.Connect, "SwarmHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommunications.Connect, "SwarmHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = NameSet)]
     [OutputType(typeof(SwarmHost))]
     public sealed class ConnectSwarmHostCommand : HostTargetCmdlet
     {
         private readonly List<SshTarget> targets = new List<SshTarget>();
 
-        /// <summary>Host names or addresses to connect to.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ComputerName", "Name")]
-        [ValidateNotNullOrEmpty]
-        public string[] HostName { get; set; } = System.Array.Empty<string>();
-
         protected override void ProcessRecord()
         {
-            foreach (string name in HostName)
+            foreach (HostInput input in CurrentInputs())
             {
-                if (ShouldProcess(name, AcceptNewHostKey.IsPresent ? "Open an SSH session, trusting and recording a host key seen for the first time" : "Open an SSH session"))
+                if (ShouldProcess(input.Name, AcceptNewHostKey.IsPresent ? "Open an SSH session, trusting and recording a host key seen for the first time" : "Open an SSH session"))
                 {
-                    targets.Add(TargetFor(name, Port, UserName, KeyFile));
+                    targets.Add(TargetFor(input.Name, input.Port ?? Port, input.UserName ?? UserName, KeyFile));
                 }
             }
         }

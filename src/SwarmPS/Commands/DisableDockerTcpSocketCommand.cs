@@ -15,21 +15,7 @@ namespace SwarmPS.Commands
     [OutputType(typeof(SwarmHost))]
     public sealed class DisableDockerTcpSocketCommand : HostTargetCmdlet
     {
-        private const string NameSet = "HostName";
-        private const string ObjectSet = "InputObject";
-
         private readonly List<SshTarget> targets = new List<SshTarget>();
-
-        /// <summary>Hosts to restore, by name or address.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-        [Alias("ComputerName", "Name")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(HostNameCompleter))]
-        public string[] HostName { get; set; } = Array.Empty<string>();
-
-        /// <summary>Hosts as Connect-SwarmHost or Enable-DockerTcpSocket return them.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
 
         /// <summary>Restart the engine even when containers are running; they stop.</summary>
         [Parameter]
@@ -41,32 +27,7 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == NameSet)
-            {
-                foreach (string name in HostName)
-                {
-                    targets.Add(ResolveTarget(name));
-                }
-
-                return;
-            }
-
-            foreach (PSObject item in InputObject)
-            {
-                switch (item.BaseObject)
-                {
-                    case SwarmHost host:
-                        targets.Add(ResolveTarget(host.Name, host.Port, host.UserName));
-                        break;
-                    case DockerHost engine:
-                        targets.Add(ResolveTarget(engine.Name));
-                        break;
-                    default:
-                        WriteError(ErrorRecords.InvalidArgument("InputObjectNotAHost",
-                            $"Disable-DockerTcpSocket takes SwarmHost or DockerHost objects or host names, not {item.BaseObject.GetType().Name}.", item));
-                        break;
-                }
-            }
+            targets.AddRange(CurrentInputs().Select(ResolveTarget));
         }
 
         protected override void EndProcessing()

@@ -19,21 +19,7 @@ namespace SwarmPS.Commands
     [OutputType(typeof(DockerHost))]
     public sealed class EnableDockerTcpSocketCommand : HostTargetCmdlet
     {
-        private const string NameSet = "HostName";
-        private const string ObjectSet = "InputObject";
-
         private readonly List<(SshTarget Target, IReadOnlyDictionary<string, string> Labels)> requests = new List<(SshTarget, IReadOnlyDictionary<string, string>)>();
-
-        /// <summary>Hosts to provision, by name or address.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
-        [Alias("ComputerName", "Name")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(HostNameCompleter))]
-        public string[] HostName { get; set; } = Array.Empty<string>();
-
-        /// <summary>Hosts as Connect-SwarmHost returns them.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
-        public SwarmHost[] InputObject { get; set; } = Array.Empty<SwarmHost>();
 
         /// <summary>Engine labels as a hashtable (@{storage='ssd'}) or key=value strings; merged into the labels already set.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -51,6 +37,7 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
+            IReadOnlyList<HostInput> inputs = CurrentInputs();
             IReadOnlyDictionary<string, string> labels;
             try
             {
@@ -59,24 +46,11 @@ namespace SwarmPS.Commands
             catch (SwarmException invalid)
             {
                 // Bad input for this record: say so before anything on its hosts changes.
-                WriteSwarmError(invalid, ParameterSetName == ObjectSet ? string.Join(",", InputObject.Select(h => h.Name)) : string.Join(",", HostName));
+                WriteSwarmError(invalid, string.Join(",", inputs.Select(input => input.Name)));
                 return;
             }
 
-            if (ParameterSetName == ObjectSet)
-            {
-                foreach (SwarmHost host in InputObject)
-                {
-                    requests.Add((ResolveTarget(host.Name, host.Port, host.UserName), labels));
-                }
-            }
-            else
-            {
-                foreach (string name in HostName)
-                {
-                    requests.Add((ResolveTarget(name), labels));
-                }
-            }
+            requests.AddRange(inputs.Select(input => (ResolveTarget(input), labels)));
         }
 
         protected override void EndProcessing()

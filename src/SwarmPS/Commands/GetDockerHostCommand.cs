@@ -58,7 +58,7 @@ namespace SwarmPS.Commands
         {
             if (ParameterSetName == ObjectSet)
             {
-                names.AddRange(HostInputs.NamesOf(this, InputObject));
+                names.AddRange(HostInputs.Resolve(this, InputObject).Select(input => input.Name));
                 return;
             }
 

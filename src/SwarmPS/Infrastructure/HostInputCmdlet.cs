@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 
 namespace SwarmPS.Infrastructure
 {
     /// <summary>
-    /// Base of the cmdlets that act on hosts given by name or as the module's objects: it owns the
-    /// HostName and InputObject parameter sets and collects what arrives, from parameters and the
-    /// pipeline, into one list of host names.
+    /// Base of every cmdlet that acts on hosts given by name or as the module's objects: it owns the
+    /// HostName and InputObject parameter sets and turns what arrives, from parameters and the
+    /// pipeline, into hosts.
     /// </summary>
     public abstract class HostInputCmdlet : SwarmCmdlet
     {
@@ -16,7 +17,7 @@ namespace SwarmPS.Infrastructure
 
         private readonly List<string> hosts = new List<string>();
 
-        /// <summary>Hosts by the name or address they were connected or enabled with.</summary>
+        /// <summary>Hosts by name or address.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
         [Alias("ComputerName", "Name")]
         [ValidateNotNullOrEmpty]
@@ -27,12 +28,17 @@ namespace SwarmPS.Infrastructure
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
         public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
 
-        /// <summary>The host names collected from parameters and the pipeline, in the order they came.</summary>
+        /// <summary>The host names collected so far from parameters and the pipeline, in the order they came.</summary>
         internal IReadOnlyList<string> Hosts => hosts;
+
+        /// <summary>The hosts of the current pipeline item (or of the parameters).</summary>
+        internal IReadOnlyList<HostInput> CurrentInputs() => ParameterSetName == ObjectSet
+            ? HostInputs.Resolve(this, InputObject).ToList()
+            : HostName.Select(name => new HostInput(name)).ToList();
 
         protected override void ProcessRecord()
         {
-            hosts.AddRange(ParameterSetName == ObjectSet ? HostInputs.NamesOf(this, InputObject) : HostName);
+            hosts.AddRange(CurrentInputs().Select(input => input.Name));
         }
     }
 }

@@ -12,7 +12,7 @@ namespace SwarmPS.Infrastructure
     /// Base of the cmdlets that reach hosts over SSH: owns the connection parameters, and finds a
     /// host's open session by name or opens one with those parameters.
     /// </summary>
-    public abstract class HostTargetCmdlet : SwarmCmdlet
+    public abstract class HostTargetCmdlet : HostInputCmdlet
     {
         /// <summary>SSH port of hosts that are not connected yet.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -51,8 +51,8 @@ namespace SwarmPS.Infrastructure
         public int ThrottleLimit { get; set; } = HostFanOut.DefaultThrottleLimit;
 
         /// <summary>The target of the host's open session, or one built from the given values and this cmdlet's parameters.</summary>
-        internal SshTarget ResolveTarget(string hostName, int? port = null, string? userName = null) =>
-            Sessions.FindHost(hostName)?.Target ?? TargetFor(hostName, port ?? Port, userName ?? UserName, KeyFile);
+        internal SshTarget ResolveTarget(HostInput input) =>
+            Sessions.FindHost(input.Name)?.Target ?? TargetFor(input.Name, input.Port ?? Port, input.UserName ?? UserName, KeyFile);
 
         /// <summary>Builds the SSH target for a host from this cmdlet's parameters.</summary>
         internal SshTarget TargetFor(string hostName, int port, string? userName, string? keyFile)

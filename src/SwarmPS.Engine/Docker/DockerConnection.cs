@@ -178,6 +178,17 @@ namespace SwarmPS.Engine.Docker
             return created.ID ?? string.Empty;
         }
 
+        public Task<SwarmService> InspectServiceAsync(string serviceId, CancellationToken cancellationToken) =>
+            CallAsync($"Reading service {serviceId}", "ContainerNotFound", () => client.Swarm.InspectServiceAsync(serviceId, cancellationToken));
+
+        public async Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, CancellationToken cancellationToken)
+        {
+            var parameters = new ServiceUpdateParameters { Service = spec, Version = (long)version, Rollback = rollback ? "previous" : null };
+            ServiceUpdateResponse answer = await CallAsync($"{(rollback ? "Rolling back" : "Updating")} '{spec.Name}'", "ContainerUpdateFailed",
+                () => client.Swarm.UpdateServiceAsync(serviceId, parameters, cancellationToken)).ConfigureAwait(false);
+            return answer.Warnings?.ToList() ?? new List<string>();
+        }
+
         public async Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken)
         {
             try

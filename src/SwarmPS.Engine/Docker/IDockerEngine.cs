@@ -48,6 +48,15 @@ namespace SwarmPS.Engine.Docker
         /// <summary>Creates a service; returns its id.</summary>
         Task<string> CreateServiceAsync(ServiceSpec spec, CancellationToken cancellationToken);
 
+        /// <summary>The service with its spec, previous spec, version and update status.</summary>
+        Task<SwarmService> InspectServiceAsync(string serviceId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Replaces a service's spec (a rolling update, as the spec's update policy says), or with
+        /// <paramref name="rollback"/> goes back to its previous spec. Returns the engine's warnings.
+        /// </summary>
+        Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, CancellationToken cancellationToken);
+
         /// <summary>Removes a service; false when it was already gone.</summary>
         Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken);
 

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace SwarmPS.Engine.Workloads
 {
     /// <summary>What New-SwarmContainer was asked to run.</summary>
-    public sealed class ContainerRequest
+    public sealed record ContainerRequest
     {
         public string Name { get; init; } = string.Empty;
 
@@ -28,5 +28,8 @@ namespace SwarmPS.Engine.Workloads
         public IReadOnlyDictionary<string, byte[]> Secrets { get; init; } = new Dictionary<string, byte[]>();
 
         public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Resources, health check, restart and update policy; image, command, environment, ports and constraints come from the properties above.</summary>
+        public ContainerSettings Settings { get; init; } = new ContainerSettings();
     }
 }

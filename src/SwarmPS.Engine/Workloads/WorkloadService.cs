@@ -38,16 +38,16 @@ namespace SwarmPS.Engine.Workloads
                 return await WaitForTasksAsync(context, existing.ID ?? string.Empty, replicas, request, changed: false, reporter, cancellationToken).ConfigureAwait(false);
             }
 
-            // Fail fast where swarm would leave the task pending for ever.
-            List<NodeFacts> schedulable = nodes.Where(IsSchedulable).Select(ToFacts).ToList();
-            IReadOnlyList<NodeFacts> matching = ConstraintMatcher.Matching(request.Constraints, schedulable);
-            if (matching.Count == 0)
-            {
-                throw new SwarmException("NoNodeMatchesConstraint", SwarmErrorKind.ResourceUnavailable,
-                    ConstraintMatcher.ExplainNoMatch(request.Constraints, schedulable), request.Name);
-            }
+            IReadOnlyList<NodeFacts> matching = RequireEligibleNodes(request.Name, nodes, request.Constraints);
 
             reporter.Verbose($"Nodes that satisfy the constraints: {string.Join(", ", matching.Select(n => n.Hostname))}.");
+            if (request.Settings.HasReservation)
+            {
+                // Swarm would leave a task whose reservation fits nowhere pending for ever: say so now.
+                IList<TaskResponse> running = await manager.ListTasksAsync(null, desiredRunning: true, cancellationToken).ConfigureAwait(false);
+                ResourceFit.Require(request.Name, request.Settings, nodes.Where(n => matching.Any(m => m.Id == n.ID)).ToList(), running);
+            }
+
             IReadOnlyList<PortSpec> ports = await PortsToPublishAsync(context, request, matching, reporter, cancellationToken).ConfigureAwait(false);
 
             var secretReferences = new List<SecretReference>();
@@ -91,29 +91,28 @@ namespace SwarmPS.Engine.Workloads
         }
 
         /// <summary>The service spec for a request: SwarmPS's label, the image, arguments, environment, secrets, constraints and host-mode ports.</summary>
-        internal static ServiceSpec BuildSpec(ContainerRequest request, IReadOnlyList<PortSpec> ports, IReadOnlyList<SecretReference> secrets) => new ServiceSpec
+        internal static ServiceSpec BuildSpec(ContainerRequest request, IReadOnlyList<PortSpec> ports, IReadOnlyList<SecretReference> secrets)
         {
-            Name = request.Name,
-            Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
-            TaskTemplate = new TaskSpec
+            var spec = new ServiceSpec
             {
-                ContainerSpec = new ContainerSpec
+                Name = request.Name,
+                Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
+                TaskTemplate = new TaskSpec
                 {
-                    Image = request.Image,
-                    // Like the arguments after the image in docker run: they replace CMD, the entrypoint stays.
-                    Args = request.Command.Count > 0 ? request.Command.ToList() : null,
-                    Env = request.Environment.Count > 0 ? request.Environment.Select(e => $"{e.Key}={e.Value}").ToList() : null,
-                    Secrets = secrets.Count > 0 ? secrets.ToList() : null,
+                    ContainerSpec = new ContainerSpec { Secrets = secrets.Count > 0 ? secrets.ToList() : null },
+                    Placement = new Placement(),
                 },
-                Placement = new Placement { Constraints = request.Constraints.Select(c => c.ToSwarm()).ToList() },
-            },
-            Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = request.Replicas } },
-            EndpointSpec = ports.Count == 0 ? null : new EndpointSpec
+            };
+            return ServiceSpecEditor.Apply(spec, request.Settings with
             {
-                // Host mode: the port is on the address of the node the container landed on, as docker ps shows it.
-                Ports = ports.Select(p => new PortConfig { Protocol = p.Protocol, TargetPort = p.Target, PublishedPort = p.Published == 0 ? null : p.Published, PublishMode = "host" }).ToList(),
-            },
-        };
+                Replicas = request.Replicas,
+                Image = request.Image,
+                Command = request.Command,
+                SetEnvironment = request.Environment,
+                Publish = ports,
+                Constraints = request.Constraints,
+            });
+        }
 
         /// <summary>Containers on the cluster's nodes, read from every member's engine in parallel.</summary>
         public async Task<IReadOnlyList<SwarmContainer>> ListAsync(ClusterContext context, bool all, IOperationReporter reporter, CancellationToken cancellationToken)
@@ -165,6 +164,14 @@ namespace SwarmPS.Engine.Workloads
             reporter.Verbose($"Removing container {container.ContainerName} on {container.Node}.");
             await engine.RemoveContainerAsync(container.ContainerId, cancellationToken).ConfigureAwait(false);
         }
+
+        /// <summary>The names of the cluster's services (one per container name users give).</summary>
+        public async Task<IReadOnlyList<string>> ServiceNamesAsync(ClusterContext context, CancellationToken cancellationToken) =>
+            (await context.RequireManager().ListServicesAsync(null, cancellationToken).ConfigureAwait(false))
+                .Select(s => s.Spec?.Name ?? string.Empty)
+                .Where(n => n.Length > 0)
+                .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
+                .ToList();
 
         /// <summary>A SwarmPS service by name even when it has no container (pending, failed): what Remove-SwarmContainer needs.</summary>
         public async Task<SwarmContainer?> FindServiceByNameAsync(ClusterContext context, string name, CancellationToken cancellationToken)
@@ -234,34 +241,7 @@ namespace SwarmPS.Engine.Workloads
         private static async Task<IReadOnlyList<PortSpec>> PortsToPublishAsync(ClusterContext context, ContainerRequest request, IReadOnlyList<NodeFacts> matching, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             var ports = request.Publish.ToList();
-
-            // No registry: the image must already be on a node that can take the task. Every eligible node is
-            // asked, in parallel, so the warning below names all that lack it.
-            (NodeFacts Node, ImageInspectResponse? Image, bool Asked)[] answers = await Task.WhenAll(matching.Select(async node =>
-            {
-                ClusterMember? member = context.MemberOfNode(node.Id);
-                if (member == null)
-                {
-                    return (node, (ImageInspectResponse?)null, false);
-                }
-
-                IDockerEngine engine = await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
-                return (node, await engine.InspectImageAsync(request.Image, cancellationToken).ConfigureAwait(false), true);
-            })).ConfigureAwait(false);
-            ImageInspectResponse? image = answers.Select(a => a.Image).FirstOrDefault(i => i != null);
-            List<string> lacking = answers.Where(a => a.Asked && a.Image == null).Select(a => a.Node.Hostname).ToList();
-
-            if (image == null && lacking.Count > 0 && lacking.Count == matching.Count)
-            {
-                throw new SwarmException("ImageNotFound", SwarmErrorKind.ObjectNotFound,
-                    $"Image '{request.Image}' is on none of the nodes that satisfy the constraints ({string.Join(", ", lacking)}), and no registry can be reached. Load it there first (docker load), or choose an image the nodes have.", request.Name);
-            }
-
-            if (lacking.Count > 0)
-            {
-                reporter.Warning($"Image '{request.Image}' is missing on {string.Join(", ", lacking)}; a task placed there would fail.");
-            }
-
+            ImageInspectResponse? image = await RequireImageAsync(context, request.Name, request.Image, matching, reporter, cancellationToken).ConfigureAwait(false);
             if (request.PublishAllPorts && image?.Config?.ExposedPorts != null)
             {
                 foreach (string exposed in image.Config.ExposedPorts.Keys)
@@ -280,6 +260,40 @@ namespace SwarmPS.Engine.Workloads
             }
 
             return ports;
+        }
+
+        /// <summary>
+        /// No registry: the image must already be on a node that can take the task. Every eligible node is asked,
+        /// in parallel, so the warning names all that lack it; none having it is ImageNotFound.
+        /// </summary>
+        internal static async Task<ImageInspectResponse?> RequireImageAsync(ClusterContext context, string container, string imageName, IReadOnlyList<NodeFacts> matching, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            (NodeFacts Node, ImageInspectResponse? Image, bool Asked)[] answers = await Task.WhenAll(matching.Select(async node =>
+            {
+                ClusterMember? member = context.MemberOfNode(node.Id);
+                if (member == null)
+                {
+                    return (node, (ImageInspectResponse?)null, false);
+                }
+
+                IDockerEngine engine = await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
+                return (node, await engine.InspectImageAsync(imageName, cancellationToken).ConfigureAwait(false), true);
+            })).ConfigureAwait(false);
+            ImageInspectResponse? image = answers.Select(a => a.Image).FirstOrDefault(i => i != null);
+            List<string> lacking = answers.Where(a => a.Asked && a.Image == null).Select(a => a.Node.Hostname).ToList();
+
+            if (image == null && lacking.Count > 0 && lacking.Count == matching.Count)
+            {
+                throw new SwarmException("ImageNotFound", SwarmErrorKind.ObjectNotFound,
+                    $"Image '{imageName}' is on none of the nodes that satisfy the constraints ({string.Join(", ", lacking)}), and no registry can be reached. Load it there first (docker load), or choose an image the nodes have.", container);
+            }
+
+            if (lacking.Count > 0)
+            {
+                reporter.Warning($"Image '{imageName}' is missing on {string.Join(", ", lacking)}; a task placed there would fail.");
+            }
+
+            return image;
         }
 
         private static async Task<SecretReference> CreateSecretAsync(IDockerEngine manager, string service, string name, byte[] value, IOperationReporter reporter, CancellationToken cancellationToken)
@@ -315,7 +329,7 @@ namespace SwarmPS.Engine.Workloads
         }
 
         /// <summary>Waits, with progress, until <paramref name="replicas"/> tasks run; fails fast on a failed or rejected task.</summary>
-        private static async Task<IReadOnlyList<SwarmContainer>> WaitForTasksAsync(ClusterContext context, string serviceId, ulong replicas, ContainerRequest request, bool changed, IOperationReporter reporter, CancellationToken cancellationToken)
+        internal static async Task<IReadOnlyList<SwarmContainer>> WaitForTasksAsync(ClusterContext context, string serviceId, ulong replicas, ContainerRequest request, bool changed, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IDockerEngine manager = context.RequireManager();
             DateTime deadline = DateTime.UtcNow + request.StartTimeout;
@@ -357,6 +371,16 @@ namespace SwarmPS.Engine.Workloads
 
             throw new SwarmException("ContainerStartTimeout", SwarmErrorKind.OperationTimeout,
                 $"'{request.Name}' did not reach running within {request.StartTimeout.TotalSeconds} seconds (last: {last}). It stays in the cluster; watch it with Get-SwarmContainer or remove it with Remove-SwarmContainer {request.Name}.", request.Name);
+        }
+
+        /// <summary>The active, ready nodes that meet every constraint; none is NoNodeMatchesConstraint, since swarm would leave the task pending for ever.</summary>
+        internal static IReadOnlyList<NodeFacts> RequireEligibleNodes(string container, IReadOnlyList<NodeListResponse> nodes, IReadOnlyList<PlacementConstraint> constraints)
+        {
+            List<NodeFacts> schedulable = nodes.Where(IsSchedulable).Select(ToFacts).ToList();
+            IReadOnlyList<NodeFacts> matching = ConstraintMatcher.Matching(constraints, schedulable);
+            return matching.Count > 0
+                ? matching
+                : throw new SwarmException("NoNodeMatchesConstraint", SwarmErrorKind.ResourceUnavailable, ConstraintMatcher.ExplainNoMatch(constraints, schedulable), container);
         }
 
         private static bool SameImage(string deployed, string requested) =>

@@ -17,7 +17,7 @@ namespace SwarmPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "SwarmContainer", SupportsShouldProcess = true)]
     [OutputType(typeof(SwarmContainer))]
-    public sealed class NewSwarmContainerCommand : ClusterCmdlet
+    public sealed class NewSwarmContainerCommand : ContainerSettingsCmdlet
     {
         private readonly List<SwarmNode> pipedNodes = new List<SwarmNode>();
 
@@ -116,12 +116,13 @@ namespace SwarmPS.Commands
                 Name = Name,
                 Image = Image,
                 Command = Command ?? Array.Empty<string>(),
-                Environment = (Env ?? new Hashtable()).Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString() ?? string.Empty, e => e.Value?.ToString() ?? string.Empty),
+                Environment = EnvironmentOf(Env),
                 Constraints = ConstraintParser.ParseAll(constraints),
                 Publish = (Publish ?? Array.Empty<string>()).Select(PortSpec.Parse).ToList(),
                 PublishAllPorts = PublishAllPorts.IsPresent,
                 Replicas = (ulong)Replicas,
                 NoWait = NoWait.IsPresent,
+                Settings = BuildSettings(),
                 Secrets = Secrets(),
             };
         }

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.State;
@@ -49,6 +52,25 @@ namespace SwarmPS.Infrastructure
             ClusterContext? resolved = null;
             cmdlet.RunAsync(async channel => resolved = await ClusterContext.ResolveAsync(record, Repository, cmdlet.Engines, channel.ReporterFor(record.Name, "Finding a manager"), cmdlet.StopToken).ConfigureAwait(false));
             return resolved!;
+        }
+
+        /// <summary>
+        /// The service names a change acts on: piped containers by their service, names and wildcards against
+        /// the cluster's services. A plain name that matches nothing is a ContainerNotFound error for it.
+        /// </summary>
+        internal IReadOnlyList<string> ServiceNamesFor(ClusterContext context, IEnumerable<string> names, IEnumerable<SwarmContainer> containers)
+        {
+            var wanted = names.Concat(containers.Select(c => c.Name)).ToList();
+            IReadOnlyList<string> services = Array.Empty<string>();
+            RunAsync(async channel => services = await Workloads.ServiceNamesAsync(context, StopToken).ConfigureAwait(false));
+            (IReadOnlyList<string> matches, IReadOnlyList<string> missing) = ContainerResolver.SelectServices(services, wanted);
+            foreach (string name in missing)
+            {
+                WriteError(ErrorRecords.From(new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound,
+                    $"No container named '{name}' runs in cluster '{context.Name}'. Get-SwarmContainer lists them."), name));
+            }
+
+            return matches;
         }
 
         /// <summary>Makes a cluster the current one, for this session and later ones.</summary>

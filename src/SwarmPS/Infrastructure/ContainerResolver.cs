@@ -12,23 +12,30 @@ namespace SwarmPS.Infrastructure
     internal static class ContainerResolver
     {
         /// <summary>The containers that match any of <paramref name="names"/>, and the plain names (no wildcard) that matched none.</summary>
-        internal static (IReadOnlyList<SwarmContainer> Matches, IReadOnlyList<string> Missing) Select(IReadOnlyList<SwarmContainer> containers, IEnumerable<string> names)
+        internal static (IReadOnlyList<SwarmContainer> Matches, IReadOnlyList<string> Missing) Select(IReadOnlyList<SwarmContainer> containers, IEnumerable<string> names) =>
+            Select(containers, names, Matches);
+
+        /// <summary>The service names that match any of <paramref name="names"/>, each once, and the plain names that matched none.</summary>
+        internal static (IReadOnlyList<string> Matches, IReadOnlyList<string> Missing) SelectServices(IReadOnlyList<string> services, IEnumerable<string> names) =>
+            Select(services, names, (service, pattern) => pattern.IsMatch(service));
+
+        private static (IReadOnlyList<T> Matches, IReadOnlyList<string> Missing) Select<T>(IReadOnlyList<T> items, IEnumerable<string> names, Func<T, WildcardPattern, bool> matches)
         {
-            var matches = new List<SwarmContainer>();
+            var selected = new List<T>();
             var missing = new List<string>();
             foreach (string name in names)
             {
                 var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                List<SwarmContainer> found = containers.Where(c => Matches(c, pattern)).ToList();
+                List<T> found = items.Where(item => matches(item, pattern)).ToList();
                 if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 {
                     missing.Add(name);
                 }
 
-                matches.AddRange(found.Where(c => !matches.Contains(c)));
+                selected.AddRange(found.Where(item => !selected.Contains(item)));
             }
 
-            return (matches, missing);
+            return (selected, missing);
         }
 
         /// <summary>Containers on nodes matching any of <paramref name="nodes"/> (hostname or address, wildcards allowed).</summary>

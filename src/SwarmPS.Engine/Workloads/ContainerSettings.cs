@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+
+namespace SwarmPS.Engine.Workloads
+{
+    /// <summary>
+    /// The settings of a container (service) that New- and Set-SwarmContainer take. A null value
+    /// leaves the setting as it is, so one type serves both creating and changing.
+    /// </summary>
+    public sealed record ContainerSettings
+    {
+        public ulong? Replicas { get; init; }
+
+        public string? Image { get; init; }
+
+        /// <summary>Arguments after the image, as in docker run: they replace CMD, the entrypoint stays.</summary>
+        public IReadOnlyList<string>? Command { get; init; }
+
+        /// <summary>Variables to add or change.</summary>
+        public IReadOnlyDictionary<string, string>? SetEnvironment { get; init; }
+
+        /// <summary>Variables to remove, by name.</summary>
+        public IReadOnlyList<string>? RemoveEnvironment { get; init; }
+
+        /// <summary>The published ports, all of them (host mode).</summary>
+        public IReadOnlyList<PortSpec>? Publish { get; init; }
+
+        /// <summary>The placement constraints, all of them.</summary>
+        public IReadOnlyList<PlacementConstraint>? Constraints { get; init; }
+
+        public double? ReserveCpu { get; init; }
+
+        public long? ReserveMemory { get; init; }
+
+        public double? LimitCpu { get; init; }
+
+        public long? LimitMemory { get; init; }
+
+        /// <summary>A shell command (run with /bin/sh -c in the container); exit 0 is healthy.</summary>
+        public string? HealthCommand { get; init; }
+
+        /// <summary>Turns off the health check, including one the image defines.</summary>
+        public bool NoHealthCheck { get; init; }
+
+        public TimeSpan? HealthInterval { get; init; }
+
+        public TimeSpan? HealthTimeout { get; init; }
+
+        public ulong? HealthRetries { get; init; }
+
+        public TimeSpan? HealthStartPeriod { get; init; }
+
+        /// <summary>none, on-failure or any.</summary>
+        public string? RestartCondition { get; init; }
+
+        public ulong? RestartMaxAttempts { get; init; }
+
+        public TimeSpan? RestartDelay { get; init; }
+
+        public ulong? UpdateParallelism { get; init; }
+
+        public TimeSpan? UpdateDelay { get; init; }
+
+        /// <summary>start-first or stop-first.</summary>
+        public string? UpdateOrder { get; init; }
+
+        /// <summary>pause, continue or rollback.</summary>
+        public string? UpdateFailureAction { get; init; }
+
+        public TimeSpan? UpdateMonitor { get; init; }
+
+        public float? UpdateMaxFailureRatio { get; init; }
+
+        /// <summary>True when any resource setting is given.</summary>
+        public bool HasReservation => ReserveCpu != null || ReserveMemory != null;
+    }
+}

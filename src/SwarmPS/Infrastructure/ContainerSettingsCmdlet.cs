@@ -1,0 +1,160 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using SwarmPS.Engine.Workloads;
+
+namespace SwarmPS.Infrastructure
+{
+    /// <summary>
+    /// Base of New- and Set-SwarmContainer: the settings both take (resources, health check, restart and
+    /// update policy), turned into one <see cref="ContainerSettings"/> with every value checked first.
+    /// </summary>
+    public abstract class ContainerSettingsCmdlet : ClusterCmdlet
+    {
+        /// <summary>CPUs reserved for each container, such as 0.5; a node must have them free to take it.</summary>
+        [Parameter]
+        [ValidateRange(0.001, 4096)]
+        public double? ReserveCpu { get; set; }
+
+        /// <summary>Memory reserved for each container: 512MB, 1GB or a number of bytes.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ReserveMemory { get; set; }
+
+        /// <summary>The most CPUs each container may use, such as 1.5.</summary>
+        [Parameter]
+        [ValidateRange(0.001, 4096)]
+        public double? LimitCpu { get; set; }
+
+        /// <summary>The most memory each container may use: 512MB, 1GB or a number of bytes.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? LimitMemory { get; set; }
+
+        /// <summary>A shell command run in the container to check its health (exit 0 is healthy), such as 'wget -q -O /dev/null http://localhost/'.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? HealthCommand { get; set; }
+
+        /// <summary>How often the health command runs: 30s, 1m, 00:00:30.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? HealthInterval { get; set; }
+
+        /// <summary>How long one health check may take.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? HealthTimeout { get; set; }
+
+        /// <summary>How many failed checks in a row make the container unhealthy.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int? HealthRetries { get; set; }
+
+        /// <summary>How long a starting container has before failed checks count.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? HealthStartPeriod { get; set; }
+
+        /// <summary>Turn the health check off, including one the image defines.</summary>
+        [Parameter]
+        public SwitchParameter NoHealthCheck { get; set; }
+
+        /// <summary>When swarm restarts a container that stopped: None, OnFailure or Any (the default).</summary>
+        [Parameter]
+        [ValidateSet("None", "OnFailure", "Any", IgnoreCase = true)]
+        public string? RestartCondition { get; set; }
+
+        /// <summary>How many times swarm restarts a container before it gives up (0: no limit).</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int? RestartMaxAttempts { get; set; }
+
+        /// <summary>How long swarm waits before a restart: 5s, 1m.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RestartDelay { get; set; }
+
+        /// <summary>How many containers an update replaces at once (0: all at once).</summary>
+        [Parameter]
+        [ValidateRange(0, 10000)]
+        public int? UpdateParallelism { get; set; }
+
+        /// <summary>How long an update waits between one batch of containers and the next.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? UpdateDelay { get; set; }
+
+        /// <summary>StartFirst starts the new container before the old one stops (no gap in service); StopFirst (the default) stops the old one first.</summary>
+        [Parameter]
+        [ValidateSet("StartFirst", "StopFirst", IgnoreCase = true)]
+        public string? UpdateOrder { get; set; }
+
+        /// <summary>What an update does when a new container fails: Pause (the default), Continue, or Rollback to the previous settings.</summary>
+        [Parameter]
+        [ValidateSet("Pause", "Continue", "Rollback", IgnoreCase = true)]
+        public string? UpdateFailureAction { get; set; }
+
+        /// <summary>How long each new container is watched for failure after it starts.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? UpdateMonitor { get; set; }
+
+        /// <summary>The share of containers (0 to 1) that may fail during an update before the failure action applies.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double? UpdateMaxFailureRatio { get; set; }
+
+        /// <summary>The settings given on the command line; SwarmException for a value that does not parse.</summary>
+        internal ContainerSettings BuildSettings()
+        {
+            if (NoHealthCheck.IsPresent && (HealthCommand != null || HealthInterval != null || HealthTimeout != null || HealthRetries != null || HealthStartPeriod != null))
+            {
+                throw new SwarmException("HealthCheckConflict", SwarmErrorKind.InvalidArgument,
+                    "-NoHealthCheck turns the health check off, so it cannot be given with -HealthCommand, -HealthInterval, -HealthTimeout, -HealthRetries or -HealthStartPeriod. Give one or the other.");
+            }
+
+            return new ContainerSettings
+            {
+                ReserveCpu = ReserveCpu,
+                ReserveMemory = ReserveMemory == null ? null : MemorySize.Parse(ReserveMemory, nameof(ReserveMemory)),
+                LimitCpu = LimitCpu,
+                LimitMemory = LimitMemory == null ? null : MemorySize.Parse(LimitMemory, nameof(LimitMemory)),
+                HealthCommand = HealthCommand,
+                NoHealthCheck = NoHealthCheck.IsPresent,
+                HealthInterval = HealthInterval == null ? null : Duration.Parse(HealthInterval, nameof(HealthInterval)),
+                HealthTimeout = HealthTimeout == null ? null : Duration.Parse(HealthTimeout, nameof(HealthTimeout)),
+                HealthRetries = (ulong?)HealthRetries,
+                HealthStartPeriod = HealthStartPeriod == null ? null : Duration.Parse(HealthStartPeriod, nameof(HealthStartPeriod)),
+                RestartCondition = RestartCondition?.ToLowerInvariant() switch { null => null, "onfailure" => "on-failure", string condition => condition },
+                RestartMaxAttempts = (ulong?)RestartMaxAttempts,
+                RestartDelay = RestartDelay == null ? null : Duration.Parse(RestartDelay, nameof(RestartDelay)),
+                UpdateParallelism = (ulong?)UpdateParallelism,
+                UpdateDelay = UpdateDelay == null ? null : Duration.Parse(UpdateDelay, nameof(UpdateDelay)),
+                UpdateOrder = UpdateOrder?.ToLowerInvariant() switch { null => null, "startfirst" => "start-first", _ => "stop-first" },
+                UpdateFailureAction = UpdateFailureAction?.ToLowerInvariant(),
+                UpdateMonitor = UpdateMonitor == null ? null : Duration.Parse(UpdateMonitor, nameof(UpdateMonitor)),
+                UpdateMaxFailureRatio = (float?)UpdateMaxFailureRatio,
+            };
+        }
+
+        /// <summary>Environment variables from a hashtable; a name that is empty or holds '=' is EnvInvalid.</summary>
+        internal static IReadOnlyDictionary<string, string> EnvironmentOf(Hashtable? table)
+        {
+            var variables = new Dictionary<string, string>(System.StringComparer.Ordinal);
+            foreach (DictionaryEntry entry in table ?? new Hashtable())
+            {
+                string name = entry.Key?.ToString() ?? string.Empty;
+                if (name.Trim().Length == 0 || name.Contains('='))
+                {
+                    throw new SwarmException("EnvInvalid", SwarmErrorKind.InvalidArgument,
+                        $"'{name}' is not a valid environment variable name: it must not be empty or contain '='. Write -Env @{{ NAME = 'value' }}.", name);
+                }
+
+                variables[name] = entry.Value?.ToString() ?? string.Empty;
+            }
+
+            return variables;
+        }
+    }
+}

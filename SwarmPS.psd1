@@ -28,6 +28,8 @@
         'Remove-SwarmCluster'
         'Remove-SwarmContainer'
         'Remove-SwarmNode'
+        'Restart-SwarmContainer'
+        'Set-SwarmContainer'
         'Set-SwarmNode'
         'Start-SwarmManager'
     )

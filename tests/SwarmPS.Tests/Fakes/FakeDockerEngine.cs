@@ -104,6 +104,11 @@ namespace SwarmPS.Tests.Fakes
 
         public Task<string> CreateServiceAsync(ServiceSpec spec, CancellationToken cancellationToken) => Call("ContainerCreateFailed", cancellationToken, () => Manager().CreateService(spec));
 
+        public Task<SwarmService> InspectServiceAsync(string serviceId, CancellationToken cancellationToken) => Call("ContainerNotFound", cancellationToken, () => Manager().InspectService(serviceId));
+
+        public Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, CancellationToken cancellationToken) =>
+            Call("ContainerUpdateFailed", cancellationToken, () => Manager().UpdateService(serviceId, version, spec, rollback));
+
         public Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken) => Call("ContainerRemoveFailed", cancellationToken, () => Manager().RemoveService(serviceId));
 
         public Task<IList<TaskResponse>> ListTasksAsync(string? serviceId, bool desiredRunning, CancellationToken cancellationToken) =>

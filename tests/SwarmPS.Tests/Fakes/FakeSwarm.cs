@@ -33,6 +33,7 @@ namespace SwarmPS.Tests.Fakes
         private readonly List<TaskResponse> tasks = new List<TaskResponse>();
         private readonly List<Secret> secrets = new List<Secret>();
         private readonly List<ServiceSpec> createdSpecs = new List<ServiceSpec>();
+        private readonly List<ServiceSpec> updatedSpecs = new List<ServiceSpec>();
         private readonly Dictionary<string, int> tokenGeneration = new Dictionary<string, int> { ["worker"] = 1, ["manager"] = 1 };
         private int lastId;
         private TaskCompletionSource? joinGate;
@@ -140,11 +141,17 @@ namespace SwarmPS.Tests.Fakes
         }
 
         /// <summary>Set-up: a service as if created earlier, its tasks running.</summary>
+        /// <summary>How the next rolling update ends, as swarm's UpdateStatus says: completed (the default), paused or rollback_completed.</summary>
+        public string UpdateOutcome { get; set; } = "completed";
+
+        /// <summary>The specs sent with updates, in order.</summary>
+        public IReadOnlyList<ServiceSpec> UpdatedSpecs => Snapshot(updatedSpecs);
+
         public SwarmService AddService(ServiceSpec spec)
         {
             lock (gate)
             {
-                var service = new SwarmService { ID = NextId("service"), Spec = spec, CreatedAt = DateTime.UtcNow };
+                var service = new SwarmService { ID = NextId("service"), Spec = spec, CreatedAt = DateTime.UtcNow, Version = new Docker.DotNet.Models.Version { Index = 1 } };
                 services.Add(service);
                 ulong replicas = spec.Mode?.Replicated?.Replicas ?? 1;
                 for (ulong slot = 1; slot <= replicas; slot++)
@@ -315,6 +322,51 @@ namespace SwarmPS.Tests.Fakes
             }
 
             return AddService(spec).ID;
+        }
+
+        internal SwarmService InspectService(string id)
+        {
+            lock (gate)
+            {
+                return services.FirstOrDefault(s => s.ID == id) ?? throw Answer(HttpStatusCode.NotFound, $"service {id} not found");
+            }
+        }
+
+        /// <summary>
+        /// Takes a new spec (or, for a rollback, the previous one) and replaces the tasks at once; the update
+        /// status ends as <see cref="UpdateOutcome"/> says. A stale version is refused, as swarm does.
+        /// </summary>
+        internal IReadOnlyList<string> UpdateService(string id, ulong version, ServiceSpec spec, bool rollback)
+        {
+            lock (gate)
+            {
+                SwarmService service = InspectService(id);
+                if (service.Version?.Index != version)
+                {
+                    throw Answer(HttpStatusCode.InternalServerError, "rpc error: code = Unknown desc = update out of sequence");
+                }
+
+                updatedSpecs.Add(spec);
+                ServiceSpec running = rollback ? service.PreviousSpec ?? throw Answer(HttpStatusCode.BadRequest, "service has no previous spec") : spec;
+                string outcome = rollback ? "rollback_completed" : UpdateOutcome;
+                service.PreviousSpec = service.Spec;
+                service.Spec = outcome == "rollback_completed" && !rollback ? service.Spec : running;
+                service.Version = new Docker.DotNet.Models.Version { Index = version + 1 };
+                service.UpdateStatus = new UpdateStatus { State = outcome, StartedAt = DateTime.UtcNow.AddTicks(updatedSpecs.Count), Message = outcome == "paused" ? "update paused due to failure or early termination of task x" : outcome };
+                tasks.RemoveAll(t => t.ServiceID == id);
+                ulong replicas = service.Spec.Mode?.Replicated?.Replicas ?? 1;
+                for (ulong slot = 1; slot <= replicas; slot++)
+                {
+                    tasks.Add(StartTask(service.ID, service.Spec, slot));
+                }
+
+                if (outcome != "completed")
+                {
+                    tasks.Add(new TaskResponse { ID = NextId("task"), ServiceID = id, Slot = 1, DesiredState = TaskState.Shutdown, Status = new TaskStatus { State = TaskState.Failed, Err = "task: non-zero exit (1): unhealthy container", Timestamp = DateTime.UtcNow } });
+                }
+
+                return Array.Empty<string>();
+            }
         }
 
         internal bool RemoveService(string id)

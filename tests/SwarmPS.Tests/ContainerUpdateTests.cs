@@ -159,7 +159,7 @@ namespace SwarmPS.Tests
 
             Assert.Equal("Roll 'web' back to its previous settings: Image: swarmps/web:v2 -> swarmps/web:v1", rollback.Describe());
             Assert.Equal("swarmps/web:v1", Assert.Single(back).Image);
-            Assert.Equal("swarmps/web:v1", swarm.Services.Single().Spec.TaskTemplate.ContainerSpec.Image);
+            Assert.Equal("swarmps/web:v1", swarm.Services.Single().Spec!.TaskTemplate!.ContainerSpec!.Image);
         }
 
         [Fact]
@@ -171,8 +171,8 @@ namespace SwarmPS.Tests
             await updater.ApplyAsync(context, plan, noWait: false, Timeout, NullReporter.Instance, CancellationToken.None);
 
             ServiceSpec sent = swarm.UpdatedSpecs.Single();
-            Assert.Equal(1UL, sent.TaskTemplate.ForceUpdate);
-            Assert.Equal("swarmps/web:v1", sent.TaskTemplate.ContainerSpec.Image);
+            Assert.Equal(1UL, sent.TaskTemplate!.ForceUpdate);
+            Assert.Equal("swarmps/web:v1", sent.TaskTemplate.ContainerSpec!.Image);
             Assert.Empty(plan.Changes);
         }
 

@@ -76,7 +76,7 @@ namespace SwarmPS.Tests
             Assert.Equal(1, manager.CountOf("UpdateService"));
             Assert.Equal(3, containers.Count);
             Assert.All(containers, c => Assert.True(c.Changed));
-            Assert.Equal(3UL, swarm.UpdatedSpecs.Single().Mode.Replicated.Replicas);
+            Assert.Equal(3UL, swarm.UpdatedSpecs.Single().Mode!.Replicated!.Replicas);
         }
 
         [Fact]

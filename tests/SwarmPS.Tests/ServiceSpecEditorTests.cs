@@ -124,7 +124,7 @@ namespace SwarmPS.Tests
 
             ServiceSpec after = ServiceSpecEditor.Apply(current, new ContainerSettings { NoHealthCheck = true });
 
-            Assert.Equal(new[] { "NONE" }, after.TaskTemplate.ContainerSpec.Healthcheck.Test);
+            Assert.Equal(new[] { "NONE" }, after.TaskTemplate!.ContainerSpec!.Healthcheck!.Test);
             Assert.Contains(ServiceSpecEditor.Compare(current, after), c => c.ToString() == "HealthCommand: true -> none");
         }
 

@@ -354,7 +354,7 @@ namespace SwarmPS.Tests.Fakes
                 service.Version = new Docker.DotNet.Models.Version { Index = version + 1 };
                 service.UpdateStatus = new UpdateStatus { State = outcome, StartedAt = DateTime.UtcNow.AddTicks(updatedSpecs.Count), Message = outcome == "paused" ? "update paused due to failure or early termination of task x" : outcome };
                 tasks.RemoveAll(t => t.ServiceID == id);
-                ulong replicas = service.Spec.Mode?.Replicated?.Replicas ?? 1;
+                ulong replicas = service.Spec!.Mode?.Replicated?.Replicas ?? 1;
                 for (ulong slot = 1; slot <= replicas; slot++)
                 {
                     tasks.Add(StartTask(service.ID, service.Spec, slot));

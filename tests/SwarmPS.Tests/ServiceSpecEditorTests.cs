@@ -1,5 +1,5 @@
 // Docker.DotNet's model properties are all nullable; these tests build the specs whole, so every path is set.
-#pragma warning disable CS8602
+#pragma warning disable CS8602, CS8604
 using System;
 using System.Collections.Generic;
 using System.Linq;

@@ -51,7 +51,8 @@ namespace SwarmPS.Engine.Workloads
                 ContainerName = $"{name}.{task.Slot}.{task.ID}",
                 ServiceId = task.ServiceID ?? string.Empty,
                 Image = image,
-                Command = string.Join(" ", task.Spec?.ContainerSpec?.Command ?? new List<string>()),
+                // SwarmPS puts the command in Args (the entrypoint stays); a service made elsewhere may set Command.
+                Command = string.Join(" ", (task.Spec?.ContainerSpec?.Command ?? new List<string>()).Concat(task.Spec?.ContainerSpec?.Args ?? new List<string>())),
                 Created = task.CreatedAt,
                 State = task.Status?.State?.ToString().ToLowerInvariant() ?? string.Empty,
                 // docker ps says "Up ..." for a running container; a task only knows its state.

@@ -72,6 +72,12 @@ namespace SwarmPS.Engine.Workloads
         public async Task<ContainerChangePlan> PlanUpdateAsync(ClusterContext context, string name, ContainerSettings settings, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             SwarmService service = await FindAsync(context, name, cancellationToken).ConfigureAwait(false);
+            if (settings.Replicas != null && service.Spec?.Mode?.Global != null)
+            {
+                throw new SwarmException("ReplicasOfGlobal", SwarmErrorKind.InvalidArgument,
+                    $"'{name}' runs one container on every node (global mode), so it has no replica count to set. Leave out -Replicas; add or drain nodes to change how many run.", name);
+            }
+
             ServiceSpec after = ServiceSpecEditor.Apply(service.Spec!, settings);
             IReadOnlyList<FieldChange> changes = ServiceSpecEditor.Compare(service.Spec!, after);
             if (changes.Count == 0)

@@ -180,6 +180,47 @@ namespace SwarmPS.Engine.Workloads
             });
         }
 
+        /// <summary>
+        /// The tasks of the services whose names <paramref name="selects"/> takes, as docker service ps lists them: by
+        /// service name, then slot, the newest task of each slot first; with <paramref name="latest"/> only that newest
+        /// one. Each says in plain words why it is not running. Two Engine API calls (three when a task is on a node the
+        /// context has not listed), however many services and tasks.
+        /// </summary>
+        /// <returns>The names of the services taken, and their tasks.</returns>
+        public async Task<(IReadOnlyList<string> Services, IReadOnlyList<SwarmTask> Tasks)> TasksAsync(ClusterContext context, Func<string, bool> selects, bool latest, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(selects);
+            IDockerEngine manager = context.RequireManager();
+            IList<SwarmService> services = await manager.ListServicesAsync(null, cancellationToken).ConfigureAwait(false);
+            List<SwarmService> chosen = services
+                .Where(s => selects(s.Spec?.Name ?? string.Empty))
+                .OrderBy(s => s.Spec?.Name, StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            if (chosen.Count == 0)
+            {
+                return (Array.Empty<string>(), Array.Empty<SwarmTask>());
+            }
+
+            // Every task of the swarm, not only the chosen services': the reasons count what the others reserve and hold.
+            List<TaskResponse> all = (await manager.ListTasksAsync(null, desiredRunning: false, cancellationToken).ConfigureAwait(false)).ToList();
+            IReadOnlyList<NodeListResponse> nodes = context.Nodes;
+            var ids = new HashSet<string>(chosen.Select(s => s.ID ?? string.Empty), StringComparer.Ordinal);
+            if (all.Any(t => ids.Contains(t.ServiceID ?? string.Empty) && !string.IsNullOrEmpty(t.NodeID) && !nodes.Any(n => n.ID == t.NodeID)))
+            {
+                nodes = await context.RefreshNodesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var tasks = new List<SwarmTask>();
+            foreach (SwarmService service in chosen)
+            {
+                string name = service.Spec?.Name ?? string.Empty;
+                IEnumerable<TaskResponse> own = all.Where(t => t.ServiceID == service.ID);
+                tasks.AddRange(TaskMapper.Order(own, latest).Select(t => TaskMapper.Map(t, name, service.Spec, nodes, all, context.Name)));
+            }
+
+            return (chosen.Select(s => s.Spec?.Name ?? string.Empty).ToList(), tasks);
+        }
+
         /// <summary>Streams a container's stdout and stderr line by line from its node's engine.</summary>
         public async Task StreamLogsAsync(ClusterContext context, SwarmContainer container, int? tail, bool follow, Action<string> onLine, IOperationReporter reporter, CancellationToken cancellationToken)
         {

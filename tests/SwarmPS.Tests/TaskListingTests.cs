@@ -177,5 +177,74 @@ namespace SwarmPS.Tests
             Assert.Empty(tasks);
             Assert.Equal(0, cluster.Manager.CountOf("ListTasks"));
         }
+
+        [Fact]
+        public async Task Create_WhenTheTaskStaysPending_GivesUpWithTheReason_AndShowsItAsProgress()
+        {
+            // A service made earlier whose constraint no node meets: the create finds it and waits for it.
+            cluster.Swarm.AddService(ThreeNodeCluster.Service("web", "nginx:alpine", "node.labels.storage==nvme"));
+            var reporter = new RecordingReporter();
+            var request = new ContainerRequest { Name = "web", Image = "nginx:alpine", StartTimeout = TimeSpan.FromSeconds(1) };
+
+            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () => await workloads.CreateAsync(await cluster.ResolveAsync(), request, reporter, CancellationToken.None));
+
+            Assert.Equal("ContainerStartTimeout", failure.ErrorId);
+            Assert.Equal(SwarmErrorKind.OperationTimeout, failure.Kind);
+            Assert.Equal("web", failure.Target);
+            Assert.Contains("(last: pending: no node matches storage==nvme; swarm said: no suitable node (scheduling constraints not satisfied on 3 nodes))", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Get-SwarmTask web", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("0 of 1 running; pending: no node matches storage==nvme", reporter.Progress);
+        }
+
+        [Fact]
+        public async Task Create_WhenTheNodeRejectsTheTask_FailsWithTheReason_AndSwarmsText()
+        {
+            cluster.SsdWorker.Images.Add("nginx:alpine");
+            cluster.Swarm.RejectTasksWith = "No such image: nginx:alpine";
+            var request = new ContainerRequest { Name = "web", Image = "nginx:alpine", Constraints = ConstraintParser.ParseAll(new[] { "storage==ssd" }), StartTimeout = TimeSpan.FromSeconds(5) };
+
+            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () => await workloads.CreateAsync(await cluster.ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
+
+            Assert.Equal("ContainerStartFailed", failure.ErrorId);
+            Assert.Equal(SwarmErrorKind.InvalidOperation, failure.Kind);
+            Assert.StartsWith("'web' did not start: image nginx:alpine is not on core-02 and could not be pulled; swarm said: No such image: nginx:alpine.", failure.Message, StringComparison.Ordinal);
+        }
+
+        /// <summary>Keeps the progress statuses the engine reports.</summary>
+        private sealed class RecordingReporter : IOperationReporter
+        {
+            private readonly List<string> progress = new List<string>();
+
+            public IReadOnlyList<string> Progress
+            {
+                get
+                {
+                    lock (progress)
+                    {
+                        return progress.ToList();
+                    }
+                }
+            }
+
+            public void Verbose(string message)
+            {
+            }
+
+            public void Debug(string message)
+            {
+            }
+
+            public void Warning(string message)
+            {
+            }
+
+            void IOperationReporter.Progress(string status, int percent)
+            {
+                lock (progress)
+                {
+                    progress.Add(status);
+                }
+            }
+        }
     }
 }

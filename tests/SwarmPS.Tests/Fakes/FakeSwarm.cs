@@ -67,6 +67,9 @@ namespace SwarmPS.Tests.Fakes
         /// <summary>When set, CreateServiceAsync throws it (as the gateway would throw a translated failure).</summary>
         public SwarmException? CreateServiceFailure { get; set; }
 
+        /// <summary>When set, a task placed on a node is rejected there with this error, as an engine without the image rejects it.</summary>
+        public string? RejectTasksWith { get; set; }
+
         public IReadOnlyList<FakeNode> Nodes => Snapshot(nodes);
 
         public IReadOnlyList<SwarmService> Services => Snapshot(services);
@@ -447,6 +450,8 @@ namespace SwarmPS.Tests.Fakes
                 Spec = spec.TaskTemplate,
                 Status = node == null
                     ? new TaskStatus { State = TaskState.Pending, Timestamp = now, Message = "pending task scheduling", Err = NoSuitableNode(nodes.Count - available.Count, available.Count - eligible.Count) }
+                    : RejectTasksWith != null
+                    ? new TaskStatus { State = TaskState.Rejected, Timestamp = now, Message = "preparing", Err = RejectTasksWith }
                     : new TaskStatus
                     {
                         State = TaskState.Running,

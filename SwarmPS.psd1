@@ -22,6 +22,7 @@
         'Get-SwarmHost'
         'Get-SwarmJoinToken'
         'Get-SwarmNode'
+        'Get-SwarmTask'
         'Join-SwarmNode'
         'New-SwarmCluster'
         'New-SwarmContainer'

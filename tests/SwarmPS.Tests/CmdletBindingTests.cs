@@ -22,6 +22,7 @@ namespace SwarmPS.Tests
             state.Commands.Add(new SessionStateCmdletEntry("Get-SwarmHost", typeof(GetSwarmHostCommand), null));
             state.Commands.Add(new SessionStateCmdletEntry("Enable-DockerTcpSocket", typeof(EnableDockerTcpSocketCommand), null));
             state.Commands.Add(new SessionStateCmdletEntry("Connect-SwarmHost", typeof(ConnectSwarmHostCommand), null));
+            state.Commands.Add(new SessionStateCmdletEntry("Get-SwarmTask", typeof(GetSwarmTaskCommand), null));
             runspace = RunspaceFactory.CreateRunspace(state);
             runspace.Open();
         }
@@ -89,6 +90,26 @@ namespace SwarmPS.Tests
         {
             (_, PowerShell shell) = Run("Connect-SwarmHost -HostName 127.0.0.1 -Port 0");
             Assert.Equal("ParameterArgumentValidationError,SwarmPS.Commands.ConnectSwarmHostCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+        }
+
+        [Fact]
+        public void GetSwarmTask_TakesNamesByPropertyName_AndContainersByValue_InTwoSets()
+        {
+            ParameterMetadata name = CommandParameter("Get-SwarmTask", "Name");
+            ParameterSetMetadata byName = Assert.Single(name.ParameterSets).Value;
+            Assert.Equal("Name", Assert.Single(name.ParameterSets).Key);
+            Assert.True(byName.ValueFromPipelineByPropertyName);
+            Assert.False(byName.IsMandatory);
+            Assert.Equal(0, byName.Position);
+            Assert.Contains(name.Attributes, a => a is SupportsWildcardsAttribute);
+
+            ParameterMetadata input = CommandParameter("Get-SwarmTask", "InputObject");
+            Assert.Equal(typeof(SwarmContainer[]), input.ParameterType);
+            ParameterSetMetadata byValue = input.ParameterSets["InputObject"];
+            Assert.True(byValue.ValueFromPipeline);
+            Assert.True(byValue.IsMandatory);
+
+            Assert.Equal(typeof(SwitchParameter), CommandParameter("Get-SwarmTask", "Latest").ParameterType);
         }
 
         private ParameterMetadata CommandParameter(string command, string parameter)

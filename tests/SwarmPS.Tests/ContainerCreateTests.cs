@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet.Models;
-using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Workloads;
 using SwarmPS.Tests.Fakes;
 using Xunit;
@@ -14,76 +13,55 @@ namespace SwarmPS.Tests
     /// <summary>New-SwarmContainer's service over an in-memory swarm: the checks before creating, the spec sent, and clean-up on failure.</summary>
     public sealed class ContainerCreateTests : IDisposable
     {
-        private const string Cluster = "demo";
-
-        private readonly TemporaryDirectory state = new TemporaryDirectory();
-        private readonly ClusterRepository repository;
-        private readonly FakeSwarm swarm = new FakeSwarm("swarm-a");
-        private readonly FakeDockerEngine manager;
-        private readonly FakeDockerEngine ssdWorker;
-        private readonly FakeDockerEngine plainWorker;
-        private readonly FakeEngineSource engines;
+        private readonly ThreeNodeCluster cluster = new ThreeNodeCluster();
         private readonly WorkloadService workloads = new WorkloadService();
 
-        public ContainerCreateTests()
-        {
-            repository = new ClusterRepository(state.Path);
-            manager = swarm.AddHost("core-01", "10.0.0.1");
-            ssdWorker = swarm.AddHost("core-02", "10.0.0.2");
-            plainWorker = swarm.AddHost("core-03", "10.0.0.3");
-            swarm.Initialise(manager);
-            swarm.Join(ssdWorker, "worker").Labels["storage"] = "ssd";
-            swarm.Join(plainWorker, "worker").Labels["storage"] = "hdd";
-            repository.Save(swarm.RecordOf(Cluster, manager, ssdWorker, plainWorker));
-            engines = new FakeEngineSource(manager, ssdWorker, plainWorker);
-        }
-
-        public void Dispose() => state.Dispose();
+        public void Dispose() => cluster.Dispose();
 
         [Fact]
         public async Task Create_WithAConstraintNoNodeMeets_FailsWithNoNodeMatchesConstraint_AndCreatesNothing()
         {
-            manager.Images.Add("nginx:alpine");
-            ssdWorker.Images.Add("nginx:alpine");
+            cluster.Manager.Images.Add("nginx:alpine");
+            cluster.SsdWorker.Images.Add("nginx:alpine");
             ContainerRequest request = Request("web", "nginx:alpine", new[] { "node.labels.storage==nvme" }, secrets: new Dictionary<string, byte[]> { ["token"] = new byte[] { 1, 2, 3 } });
 
-            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () => await workloads.CreateAsync(await ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
+            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () => await workloads.CreateAsync(await cluster.ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
 
             Assert.Equal("NoNodeMatchesConstraint", failure.ErrorId);
             Assert.Equal(SwarmErrorKind.ResourceUnavailable, failure.Kind);
             Assert.Equal("web", failure.Target);
-            Assert.Equal(0, manager.CountOf("CreateService"));
-            Assert.Equal(0, manager.CountOf("CreateSecret"));
-            Assert.Empty(swarm.CreatedSpecs);
-            Assert.Empty(swarm.Secrets);
+            Assert.Equal(0, cluster.Manager.CountOf("CreateService"));
+            Assert.Equal(0, cluster.Manager.CountOf("CreateSecret"));
+            Assert.Empty(cluster.Swarm.CreatedSpecs);
+            Assert.Empty(cluster.Swarm.Secrets);
         }
 
         [Fact]
         public async Task Create_OfAnImageOnNoEligibleNode_FailsWithImageNotFound_AndCreatesNothing()
         {
             // The image is there, but only on nodes the constraint rules out.
-            manager.Images.Add("redis:7");
-            plainWorker.Images.Add("redis:7");
+            cluster.Manager.Images.Add("redis:7");
+            cluster.PlainWorker.Images.Add("redis:7");
             ContainerRequest request = Request("cache", "redis:7", new[] { "node.labels.storage==ssd" }, secrets: new Dictionary<string, byte[]> { ["token"] = new byte[] { 1 } });
 
-            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () => await workloads.CreateAsync(await ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
+            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () => await workloads.CreateAsync(await cluster.ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
 
             Assert.Equal("ImageNotFound", failure.ErrorId);
             Assert.Equal(SwarmErrorKind.ObjectNotFound, failure.Kind);
             Assert.Contains("core-02", failure.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("core-03", failure.Message, StringComparison.Ordinal);
-            Assert.Equal(1, ssdWorker.CountOf("InspectImage"));
-            Assert.Equal(0, plainWorker.CountOf("InspectImage"));
-            Assert.Equal(0, manager.CountOf("CreateService"));
-            Assert.Equal(0, manager.CountOf("CreateSecret"));
-            Assert.Empty(swarm.Services);
-            Assert.Empty(swarm.Secrets);
+            Assert.Equal(1, cluster.SsdWorker.CountOf("InspectImage"));
+            Assert.Equal(0, cluster.PlainWorker.CountOf("InspectImage"));
+            Assert.Equal(0, cluster.Manager.CountOf("CreateService"));
+            Assert.Equal(0, cluster.Manager.CountOf("CreateSecret"));
+            Assert.Empty(cluster.Swarm.Services);
+            Assert.Empty(cluster.Swarm.Secrets);
         }
 
         [Fact]
         public async Task Create_SendsImageArgsEnvConstraintsInSwarmSyntax_AndHostModePorts()
         {
-            ssdWorker.Images.Add("nginx:alpine");
+            cluster.SsdWorker.Images.Add("nginx:alpine");
             ContainerRequest request = new ContainerRequest
             {
                 Name = "web",
@@ -95,10 +73,10 @@ namespace SwarmPS.Tests
                 StartTimeout = TimeSpan.FromSeconds(5),
             };
 
-            SwarmContainer container = Assert.Single(await workloads.CreateAsync(await ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
+            SwarmContainer container = Assert.Single(await workloads.CreateAsync(await cluster.ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
 
-            Assert.Equal(1, manager.CountOf("CreateService"));
-            ServiceSpec spec = Assert.Single(swarm.CreatedSpecs);
+            Assert.Equal(1, cluster.Manager.CountOf("CreateService"));
+            ServiceSpec spec = Assert.Single(cluster.Swarm.CreatedSpecs);
             Assert.Equal("web", spec.Name);
             Assert.Equal("true", spec.Labels!["io.swarmps.managed"]);
             ContainerSpec sent = spec.TaskTemplate!.ContainerSpec!;
@@ -116,29 +94,29 @@ namespace SwarmPS.Tests
             Assert.True(container.Changed);
             Assert.Equal("core-02", container.Node);
             Assert.Equal("running", container.State);
-            Assert.Equal(swarm.Services.Single().ID, container.ServiceId);
+            Assert.Equal(cluster.Swarm.Services.Single().ID, container.ServiceId);
         }
 
         [Fact]
         public async Task Create_WhenCreatingTheServiceFails_DeletesTheSecretsItMade_AndThrowsTheGatewaysException()
         {
-            ssdWorker.Images.Add("nginx:alpine");
+            cluster.SsdWorker.Images.Add("nginx:alpine");
             var refused = new SwarmException("ContainerCreateFailed", SwarmErrorKind.InvalidArgument, "Creating 'web' on core-01 failed: the engine answered 400 (BadRequest): invalid mount config", "core-01");
-            swarm.CreateServiceFailure = refused;
+            cluster.Swarm.CreateServiceFailure = refused;
             byte[] password = { 115, 51, 99, 114, 51, 116 };
             byte[] apiKey = { 1, 2, 3, 4 };
             ContainerRequest request = Request("web", "nginx:alpine", Array.Empty<string>(), new Dictionary<string, byte[]> { ["db-password"] = password, ["api-key"] = apiKey });
 
-            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () => await workloads.CreateAsync(await ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
+            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () => await workloads.CreateAsync(await cluster.ResolveAsync(), request, NullReporter.Instance, CancellationToken.None));
 
             Assert.Same(refused, failure);
-            Assert.Equal(2, manager.CountOf("CreateSecret"));
-            Assert.Equal(2, manager.CountOf("DeleteSecret"));
-            Assert.Empty(swarm.Secrets);
-            Assert.Empty(swarm.Services);
+            Assert.Equal(2, cluster.Manager.CountOf("CreateSecret"));
+            Assert.Equal(2, cluster.Manager.CountOf("DeleteSecret"));
+            Assert.Empty(cluster.Swarm.Secrets);
+            Assert.Empty(cluster.Swarm.Services);
 
             // The spec that was refused referred to both secrets, and their values were wiped afterwards.
-            ServiceSpec spec = Assert.Single(swarm.CreatedSpecs);
+            ServiceSpec spec = Assert.Single(cluster.Swarm.CreatedSpecs);
             Assert.Equal(new[] { "web_api-key", "web_db-password" }, spec.TaskTemplate!.ContainerSpec!.Secrets!.Select(s => s.SecretName).OrderBy(n => n, StringComparer.Ordinal));
             Assert.All(password.Concat(apiKey), b => Assert.Equal(0, b));
         }
@@ -146,30 +124,30 @@ namespace SwarmPS.Tests
         [Fact]
         public async Task Create_OfAnExistingServiceWithTheSameImage_ReturnsItUnchanged_WithoutCreating()
         {
-            SwarmService existing = swarm.AddService(Spec("web", "nginx:alpine@sha256:0123abcd"));
+            SwarmService existing = cluster.Swarm.AddService(ThreeNodeCluster.Service("web", "nginx:alpine@sha256:0123abcd"));
 
-            IReadOnlyList<SwarmContainer> containers = await workloads.CreateAsync(await ResolveAsync(), Request("web", "nginx:alpine", Array.Empty<string>()), NullReporter.Instance, CancellationToken.None);
+            IReadOnlyList<SwarmContainer> containers = await workloads.CreateAsync(await cluster.ResolveAsync(), Request("web", "nginx:alpine", Array.Empty<string>()), NullReporter.Instance, CancellationToken.None);
 
             SwarmContainer container = Assert.Single(containers);
             Assert.False(container.Changed);
             Assert.Equal(existing.ID, container.ServiceId);
-            Assert.Equal(0, manager.CountOf("CreateService"));
-            Assert.Equal(0, manager.CountOf("CreateSecret"));
-            Assert.Single(swarm.Services);
+            Assert.Equal(0, cluster.Manager.CountOf("CreateService"));
+            Assert.Equal(0, cluster.Manager.CountOf("CreateSecret"));
+            Assert.Single(cluster.Swarm.Services);
         }
 
         [Fact]
         public async Task Create_OfAnExistingServiceWithAnotherImage_FailsWithContainerExists()
         {
-            swarm.AddService(Spec("web", "httpd:2"));
+            cluster.Swarm.AddService(ThreeNodeCluster.Service("web", "httpd:2"));
 
             SwarmException failure = await Assert.ThrowsAsync<SwarmException>(async () =>
-                await workloads.CreateAsync(await ResolveAsync(), Request("web", "nginx:alpine", Array.Empty<string>()), NullReporter.Instance, CancellationToken.None));
+                await workloads.CreateAsync(await cluster.ResolveAsync(), Request("web", "nginx:alpine", Array.Empty<string>()), NullReporter.Instance, CancellationToken.None));
 
             Assert.Equal("ContainerExists", failure.ErrorId);
             Assert.Equal(SwarmErrorKind.ResourceExists, failure.Kind);
             Assert.Contains("httpd:2", failure.Message, StringComparison.Ordinal);
-            Assert.Equal(0, manager.CountOf("CreateService"));
+            Assert.Equal(0, cluster.Manager.CountOf("CreateService"));
         }
 
         private static ContainerRequest Request(string name, string image, IEnumerable<string> constraints, IReadOnlyDictionary<string, byte[]>? secrets = null) => new ContainerRequest
@@ -180,15 +158,5 @@ namespace SwarmPS.Tests
             Secrets = secrets ?? new Dictionary<string, byte[]>(),
             StartTimeout = TimeSpan.FromSeconds(5),
         };
-
-        private static ServiceSpec Spec(string name, string image) => new ServiceSpec
-        {
-            Name = name,
-            TaskTemplate = new TaskSpec { ContainerSpec = new ContainerSpec { Image = image } },
-            Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 1 } },
-        };
-
-        private Task<ClusterContext> ResolveAsync() =>
-            ClusterContext.ResolveAsync(repository.Load(Cluster), repository, engines, NullReporter.Instance, CancellationToken.None);
     }
 }

@@ -183,3 +183,62 @@ Describe 'Remove-SwarmContainer' -Tag Lab {
         (Remove-SwarmContainer -Name vault -Confirm:$false -Verbose 4>&1 | Out-String) | Should -BeLike '*nothing to remove*'
     }
 }
+
+Describe 'Get-SwarmTask: why a task does not run' -Tag Lab {
+    BeforeAll {
+        # Two replicas pinned to one node, each publishing host port 8081 there: the first runs; the second cannot
+        # share the port and no other node matches, so swarm's scheduler leaves it pending. (-NoWait: New-SwarmContainer's
+        # check before creating passes, since a node matches the constraint; only the scheduler sees the port.)
+        $script:Crowded = New-SwarmContainer -Name crowded -Image swarmps/web -Replicas 2 -Publish '8081:80/tcp' -Constraint "node==$($Node2.name)" -NoWait -Confirm:$false
+        Wait-Until {
+            $tasks = @(Get-SwarmTask -Name crowded -Latest)
+            @($tasks | Where-Object CurrentState -eq 'running').Count -eq 1 -and
+            @($tasks | Where-Object { $_.CurrentState -eq 'pending' -and $_.Error -like 'no suitable node*' }).Count -eq 1
+        } -Timeout 60 -Interval 1 -Because 'one replica of crowded runs and the scheduler has said why the other cannot'
+    }
+
+    AfterAll {
+        Remove-SwarmContainer -Name crowded -Confirm:$false -ErrorAction Ignore
+    }
+
+    It 'shows the running replica on its node and the pending one with the scheduler''s reason in plain words' {
+        $Crowded.State | Should -Be 'pending'
+        $tasks = Get-SwarmTask -Name crowded -Latest
+        $tasks | Should -HaveCount 2
+        $tasks | ForEach-Object { $_ | Should -BeOfType ([SwarmPS.SwarmTask]) }
+        ($tasks | ForEach-Object ToString | Sort-Object) | Should -Be @('crowded.1', 'crowded.2')
+
+        $running = $tasks | Where-Object CurrentState -eq 'running'
+        $running.Node | Should -Be $Node2.name
+        $running.ContainerId | Should -Not -BeNullOrEmpty
+        $running.Reason | Should -BeNullOrEmpty
+
+        $pending = $tasks | Where-Object CurrentState -eq 'pending'
+        $pending.Node | Should -BeNullOrEmpty
+        $pending.DesiredState | Should -Be 'running'
+        $pending.Since | Should -Not -BeNullOrEmpty
+        $pending.Error | Should -BeLike 'no suitable node (*host-mode port already in use on 1 node*)'
+        $pending.Reason | Should -BeLike "*do not match node.hostname==$($Node2.name)*"
+        $pending.Reason | Should -BeLike "*host port 8081/tcp is already in use on $($Node2.name)*"
+        $pending.Reason | Should -Not -BeLike '*no suitable node*'
+        $pending.Reason | Should -Not -BeLike '*host-mode*'
+    }
+
+    It 'takes the containers Get-SwarmContainer pipes, once per service' {
+        $byName = Get-SwarmTask -Name crowded
+        $piped = Get-SwarmContainer -Name crowded | Get-SwarmTask
+        @($piped).Count | Should -Be @($byName).Count
+        ($piped.TaskId | Sort-Object) | Should -Be ($byName.TaskId | Sort-Object)
+    }
+
+    It 'shows the reason in its table, as docker service ps shows the error' {
+        $table = Get-SwarmTask -Name crowded -Latest | Out-String -Width 250
+        $table | Should -BeLike '*NAME*NODE*DESIRED*CURRENT*REASON*'
+        $table | Should -BeLike "*crowded.? *$($Node2.name)*Running*Running*"
+        $table | Should -BeLike '*Pending*host port 8081/tcp is already in use*'
+    }
+
+    It 'reports a name that no service has' {
+        { Get-SwarmTask -Name nothing-here -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotFound,SwarmPS.Commands.GetSwarmTaskCommand'
+    }
+}

@@ -143,7 +143,7 @@ namespace SwarmPS.Engine.Workloads
             if (!plan.NeedsChange)
             {
                 reporter.Verbose($"'{name}' already has these settings; nothing to change.");
-                return await WorkloadService.WaitForTasksAsync(context, service.ID, Replicas(plan.After), shape, changed: false, reporter, cancellationToken).ConfigureAwait(false);
+                return await WorkloadService.WaitForTasksAsync(context, service.ID, plan.After, Replicas(plan.After), shape, changed: false, reporter, cancellationToken).ConfigureAwait(false);
             }
 
             string? state = service.UpdateStatus?.State;
@@ -174,7 +174,8 @@ namespace SwarmPS.Engine.Workloads
             }
 
             TimeSpan left = deadline - DateTime.UtcNow;
-            return await WorkloadService.WaitForTasksAsync(context, service.ID, Replicas(plan.Kind == ContainerChangeKind.Rollback ? service.PreviousSpec! : plan.After),
+            ServiceSpec running = plan.Kind == ContainerChangeKind.Rollback ? service.PreviousSpec! : plan.After;
+            return await WorkloadService.WaitForTasksAsync(context, service.ID, running, Replicas(running),
                 shape with { StartTimeout = left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5) }, changed: true, reporter, cancellationToken).ConfigureAwait(false);
         }
 

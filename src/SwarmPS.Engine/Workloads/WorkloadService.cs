@@ -35,7 +35,7 @@ namespace SwarmPS.Engine.Workloads
 
                 reporter.Verbose($"'{request.Name}' already exists with image {image}; nothing to create.");
                 ulong replicas = existing.Spec?.Mode?.Replicated?.Replicas ?? 1;
-                return await WaitForTasksAsync(context, existing.ID ?? string.Empty, replicas, request, changed: false, reporter, cancellationToken).ConfigureAwait(false);
+                return await WaitForTasksAsync(context, existing.ID ?? string.Empty, existing.Spec, replicas, request, changed: false, reporter, cancellationToken).ConfigureAwait(false);
             }
 
             IReadOnlyList<NodeFacts> matching = RequireEligibleNodes(request.Name, nodes, request.Constraints);
@@ -52,6 +52,7 @@ namespace SwarmPS.Engine.Workloads
 
             var secretReferences = new List<SecretReference>();
             string serviceId;
+            ServiceSpec spec;
             try
             {
                 foreach (KeyValuePair<string, byte[]> secret in request.Secrets)
@@ -59,7 +60,7 @@ namespace SwarmPS.Engine.Workloads
                     secretReferences.Add(await CreateSecretAsync(manager, request.Name, secret.Key, secret.Value, reporter, cancellationToken).ConfigureAwait(false));
                 }
 
-                ServiceSpec spec = BuildSpec(request, ports, secretReferences);
+                spec = BuildSpec(request, ports, secretReferences);
                 reporter.Progress("Creating the service", 30);
                 reporter.Verbose($"Creating service '{request.Name}' from {request.Image}{(request.Constraints.Count > 0 ? " with constraints " + string.Join(", ", request.Constraints.Select(c => c.ToSwarm())) : string.Empty)}.");
                 serviceId = await manager.CreateServiceAsync(spec, cancellationToken).ConfigureAwait(false);
@@ -87,7 +88,7 @@ namespace SwarmPS.Engine.Workloads
                 return new[] { new SwarmContainer(new SwarmContainerData { Name = request.Name, ServiceId = serviceId, Image = request.Image, State = "pending", Cluster = context.Name, Changed = true }) };
             }
 
-            return await WaitForTasksAsync(context, serviceId, request.Replicas, request, changed: true, reporter, cancellationToken).ConfigureAwait(false);
+            return await WaitForTasksAsync(context, serviceId, spec, request.Replicas, request, changed: true, reporter, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The service spec for a request: SwarmPS's label, the image, arguments, environment, secrets, constraints and host-mode ports.</summary>
@@ -185,6 +186,47 @@ namespace SwarmPS.Engine.Workloads
                 State = "no container",
                 Cluster = context.Name,
             });
+        }
+
+        /// <summary>
+        /// The tasks of the services whose names <paramref name="selects"/> takes, as docker service ps lists them: by
+        /// service name, then slot, the newest task of each slot first; with <paramref name="latest"/> only that newest
+        /// one. Each says in plain words why it is not running. Two Engine API calls (three when a task is on a node the
+        /// context has not listed), however many services and tasks.
+        /// </summary>
+        /// <returns>The names of the services taken, and their tasks.</returns>
+        public async Task<(IReadOnlyList<string> Services, IReadOnlyList<SwarmTask> Tasks)> TasksAsync(ClusterContext context, Func<string, bool> selects, bool latest, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(selects);
+            IDockerEngine manager = context.RequireManager();
+            IList<SwarmService> services = await manager.ListServicesAsync(null, cancellationToken).ConfigureAwait(false);
+            List<SwarmService> chosen = services
+                .Where(s => selects(s.Spec?.Name ?? string.Empty))
+                .OrderBy(s => s.Spec?.Name, StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            if (chosen.Count == 0)
+            {
+                return (Array.Empty<string>(), Array.Empty<SwarmTask>());
+            }
+
+            // Every task of the swarm, not only the chosen services': the reasons count what the others reserve and hold.
+            List<TaskResponse> all = (await manager.ListTasksAsync(null, desiredRunning: false, cancellationToken).ConfigureAwait(false)).ToList();
+            IReadOnlyList<NodeListResponse> nodes = context.Nodes;
+            var ids = new HashSet<string>(chosen.Select(s => s.ID ?? string.Empty), StringComparer.Ordinal);
+            if (all.Any(t => ids.Contains(t.ServiceID ?? string.Empty) && !string.IsNullOrEmpty(t.NodeID) && !nodes.Any(n => n.ID == t.NodeID)))
+            {
+                nodes = await context.RefreshNodesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var tasks = new List<SwarmTask>();
+            foreach (SwarmService service in chosen)
+            {
+                string name = service.Spec?.Name ?? string.Empty;
+                IEnumerable<TaskResponse> own = all.Where(t => t.ServiceID == service.ID);
+                tasks.AddRange(TaskMapper.Order(own, latest).Select(t => TaskMapper.Map(t, name, service.Spec, nodes, all, context.Name)));
+            }
+
+            return (chosen.Select(s => s.Spec?.Name ?? string.Empty).ToList(), tasks);
         }
 
         /// <summary>Streams a container's stdout and stderr line by line from its node's engine.</summary>
@@ -328,12 +370,15 @@ namespace SwarmPS.Engine.Workloads
             }
         }
 
-        /// <summary>Waits, with progress, until <paramref name="replicas"/> tasks run; fails fast on a failed or rejected task.</summary>
-        internal static async Task<IReadOnlyList<SwarmContainer>> WaitForTasksAsync(ClusterContext context, string serviceId, ulong replicas, ContainerRequest request, bool changed, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>
+        /// Waits, with progress, until <paramref name="replicas"/> tasks run; fails fast on a failed or rejected task.
+        /// A task that is not running is reported, and the wait given up, with the reason in plain words (<see cref="TaskReasons"/>).
+        /// </summary>
+        internal static async Task<IReadOnlyList<SwarmContainer>> WaitForTasksAsync(ClusterContext context, string serviceId, ServiceSpec? spec, ulong replicas, ContainerRequest request, bool changed, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IDockerEngine manager = context.RequireManager();
             DateTime deadline = DateTime.UtcNow + request.StartTimeout;
-            string last = "no task yet";
+            TaskResponse? waiting = null;
             while (DateTime.UtcNow < deadline)
             {
                 IList<TaskResponse> tasks = await manager.ListTasksAsync(serviceId, desiredRunning: false, cancellationToken).ConfigureAwait(false);
@@ -357,20 +402,64 @@ namespace SwarmPS.Engine.Workloads
                 TaskResponse? newest = tasks.OrderByDescending(t => t.CreatedAt).FirstOrDefault();
                 if (newest != null)
                 {
-                    last = $"{newest.Status?.State}: {newest.Status?.Err ?? newest.Status?.Message}";
-                    reporter.Progress($"{running.Count} of {replicas} running; newest task {newest.Status?.State}", (int)(running.Count * 100 / (long)Math.Max(1UL, replicas)));
+                    // The task worth talking about: the newest that should run and does not (a pending replica), else the newest.
+                    waiting = tasks.Where(t => t.DesiredState == TaskState.Running && t.Status?.State != TaskState.Running)
+                        .OrderByDescending(t => t.CreatedAt)
+                        .FirstOrDefault() ?? newest;
+                    reporter.Progress($"{running.Count} of {replicas} running; {StateAndReason(waiting, TaskReasons.Explain(waiting, spec, context.Nodes))}", (int)(running.Count * 100 / (long)Math.Max(1UL, replicas)));
                     if (newest.Status?.State is TaskState.Failed or TaskState.Rejected)
                     {
                         throw new SwarmException("ContainerStartFailed", SwarmErrorKind.InvalidOperation,
-                            $"'{request.Name}' did not start: {newest.Status?.Err ?? newest.Status?.Message}. The service stays so you can inspect it; remove it with Remove-SwarmContainer {request.Name}.", request.Name);
+                            $"'{request.Name}' did not start: {ReasonAndSwarmText(newest, TaskReasons.Explain(newest, spec, context.Nodes))}. The service stays so you can inspect it (Get-SwarmTask {request.Name}); remove it with Remove-SwarmContainer {request.Name}.", request.Name);
                     }
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
             }
 
+            string last = "no task yet";
+            if (waiting != null)
+            {
+                last = StateAndReason(waiting, ReasonAndSwarmText(waiting, TaskReasons.Explain(waiting, spec, context.Nodes, await AllTasksOrNoneAsync(manager, reporter, cancellationToken).ConfigureAwait(false))));
+            }
+
             throw new SwarmException("ContainerStartTimeout", SwarmErrorKind.OperationTimeout,
-                $"'{request.Name}' did not reach running within {request.StartTimeout.TotalSeconds} seconds (last: {last}). It stays in the cluster; watch it with Get-SwarmContainer or remove it with Remove-SwarmContainer {request.Name}.", request.Name);
+                $"'{request.Name}' did not reach running within {request.StartTimeout.TotalSeconds} seconds (last: {last}). It stays in the cluster; watch it with Get-SwarmTask {request.Name} or remove it with Remove-SwarmContainer {request.Name}.", request.Name);
+        }
+
+        /// <summary>Every task of the swarm, for the free resources and held ports a reason names; null when they cannot be read.</summary>
+        private static async Task<IReadOnlyList<TaskResponse>?> AllTasksOrNoneAsync(IDockerEngine manager, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return (await manager.ListTasksAsync(null, desiredRunning: false, cancellationToken).ConfigureAwait(false)).ToList();
+            }
+            catch (SwarmException failure)
+            {
+                // The reason is still right without the details; the listing's failure must not hide it.
+                reporter.Debug($"Could not list the swarm's tasks for the details: {failure.Message}");
+                return null;
+            }
+        }
+
+        /// <summary>pending: no node matches storage==nvme; or the state and swarm's message when there is no reason.</summary>
+        private static string StateAndReason(TaskResponse task, string reason)
+        {
+            string state = TaskMapper.StateText(task.Status?.State);
+            string said = reason.Length > 0 ? reason : task.Status?.Message ?? string.Empty;
+            return said.Length == 0 || string.Equals(said, state, StringComparison.OrdinalIgnoreCase) ? state : $"{state}: {said}";
+        }
+
+        /// <summary>The reason, and swarm's own text after it when that says something else, so either can be searched for.</summary>
+        private static string ReasonAndSwarmText(TaskResponse task, string reason)
+        {
+            string error = task.Status?.Err ?? string.Empty;
+            if (reason.Length == 0)
+            {
+                return error.Length > 0 ? error : task.Status?.Message ?? string.Empty;
+            }
+
+            return error.Length == 0 || error == reason ? reason : $"{reason}; swarm said: {error}";
         }
 
         /// <summary>The active, ready nodes that meet every constraint; none is NoNodeMatchesConstraint, since swarm would leave the task pending for ever.</summary>

@@ -17,7 +17,8 @@ namespace SwarmPS.Tests.Fakes
     /// <see cref="FakeDockerEngine"/>s. It answers as the Engine API does (a refusal is a
     /// <see cref="DockerApiException"/> with the engine's status and text), so the engines translate it with
     /// the real <see cref="DockerFailures"/>. Tasks start running the moment a service is created, on the
-    /// first ready nodes that meet its constraints; nothing waits.
+    /// first ready nodes that meet its constraints; nothing waits. A task no node can take stays pending with the
+    /// error swarmkit's scheduler writes for the two filters the fake knows (readiness and constraints).
     /// </summary>
     public sealed class FakeSwarm
     {
@@ -36,6 +37,7 @@ namespace SwarmPS.Tests.Fakes
         private readonly List<ServiceSpec> updatedSpecs = new List<ServiceSpec>();
         private readonly Dictionary<string, int> tokenGeneration = new Dictionary<string, int> { ["worker"] = 1, ["manager"] = 1 };
         private int lastId;
+        private DateTime lastTime;
         private TaskCompletionSource? joinGate;
         private int joinsToHold;
 
@@ -65,6 +67,9 @@ namespace SwarmPS.Tests.Fakes
 
         /// <summary>When set, CreateServiceAsync throws it (as the gateway would throw a translated failure).</summary>
         public SwarmException? CreateServiceFailure { get; set; }
+
+        /// <summary>When set, a task placed on a node is rejected there with this error, as an engine without the image rejects it.</summary>
+        public string? RejectTasksWith { get; set; }
 
         public IReadOnlyList<FakeNode> Nodes => Snapshot(nodes);
 
@@ -151,7 +156,7 @@ namespace SwarmPS.Tests.Fakes
         {
             lock (gate)
             {
-                var service = new SwarmService { ID = NextId("service"), Spec = spec, CreatedAt = DateTime.UtcNow, Version = new Docker.DotNet.Models.Version { Index = 1 } };
+                var service = new SwarmService { ID = NextId("service"), Spec = spec, CreatedAt = Now(), Version = new Docker.DotNet.Models.Version { Index = 1 } };
                 services.Add(service);
                 ulong replicas = spec.Mode?.Replicated?.Replicas ?? 1;
                 for (ulong slot = 1; slot <= replicas; slot++)
@@ -160,6 +165,24 @@ namespace SwarmPS.Tests.Fakes
                 }
 
                 return service;
+            }
+        }
+
+        /// <summary>
+        /// Set-up: the running task of <paramref name="slot"/> ends in <paramref name="endedIn"/> with
+        /// <paramref name="error"/>, and swarm starts a new task in its place, as its restart policy does.
+        /// </summary>
+        public TaskResponse Restart(string serviceId, long slot, TaskState endedIn, string error)
+        {
+            lock (gate)
+            {
+                TaskResponse ended = tasks.Single(t => t.ServiceID == serviceId && t.Slot == slot && t.DesiredState == TaskState.Running);
+                ended.DesiredState = TaskState.Shutdown;
+                ended.Status = new TaskStatus { State = endedIn, Err = error, Timestamp = Now(), ContainerStatus = ended.Status?.ContainerStatus };
+                ServiceSpec spec = services.Single(s => s.ID == serviceId).Spec!;
+                TaskResponse replacement = StartTask(serviceId, spec, (ulong)slot);
+                tasks.Add(replacement);
+                return replacement;
             }
         }
 
@@ -463,9 +486,11 @@ namespace SwarmPS.Tests.Fakes
         private TaskResponse StartTask(string serviceId, ServiceSpec spec, ulong slot)
         {
             IList<string> constraints = spec.TaskTemplate?.Placement?.Constraints ?? new List<string>();
-            List<FakeNode> eligible = nodes.Where(n => n.State == "ready" && n.Availability == "active" && constraints.All(c => Satisfies(n, c))).ToList();
+            List<FakeNode> available = nodes.Where(n => n.State == "ready" && n.Availability == "active").ToList();
+            List<FakeNode> eligible = available.Where(n => constraints.All(c => Satisfies(n, c))).ToList();
             FakeNode? node = eligible.Count == 0 ? null : eligible[(int)((slot - 1) % (ulong)eligible.Count)];
             string taskId = NextId("task");
+            DateTime now = Now();
             return new TaskResponse
             {
                 ID = taskId,
@@ -473,17 +498,47 @@ namespace SwarmPS.Tests.Fakes
                 NodeID = node?.Id,
                 Slot = (long)slot,
                 DesiredState = TaskState.Running,
-                CreatedAt = DateTime.UtcNow,
+                CreatedAt = now,
                 Spec = spec.TaskTemplate,
                 Status = node == null
-                    ? new TaskStatus { State = TaskState.Pending, Err = "no suitable node (scheduling constraints not satisfied on any node)" }
+                    ? new TaskStatus { State = TaskState.Pending, Timestamp = now, Message = "pending task scheduling", Err = NoSuitableNode(nodes.Count - available.Count, available.Count - eligible.Count) }
+                    : RejectTasksWith != null
+                    ? new TaskStatus { State = TaskState.Rejected, Timestamp = now, Message = "preparing", Err = RejectTasksWith }
                     : new TaskStatus
                     {
                         State = TaskState.Running,
+                        Timestamp = now,
+                        Message = "started",
                         ContainerStatus = new ContainerStatus { ContainerID = "ctr-" + taskId },
                         PortStatus = new PortStatus { Ports = spec.EndpointSpec?.Ports?.ToList() ?? new List<PortConfig>() },
                     },
             };
+        }
+
+        /// <summary>
+        /// The error swarmkit's scheduler gives a task no node passes (manager/scheduler: noSuitableNode, Pipeline.Explain,
+        /// and the filters' Explain texts), for its ReadyFilter and ConstraintFilter: the most frequent failure first.
+        /// </summary>
+        private static string NoSuitableNode(int notAvailable, int unmatched)
+        {
+            var failures = new List<(int Count, string Text)>
+            {
+                (notAvailable, notAvailable == 1 ? "1 node not available for new tasks" : $"{notAvailable} nodes not available for new tasks"),
+                (unmatched, unmatched == 1 ? "scheduling constraints not satisfied on 1 node" : $"scheduling constraints not satisfied on {unmatched} nodes"),
+            };
+            string explanation = string.Join("; ", failures.Where(f => f.Count > 0).OrderByDescending(f => f.Count).Select(f => f.Text));
+            return explanation.Length == 0 ? "no suitable node" : $"no suitable node ({explanation})";
+        }
+
+        /// <summary>A clock that never gives the same time twice, so the newest task is always known.</summary>
+        private DateTime Now()
+        {
+            lock (gate)
+            {
+                DateTime now = DateTime.UtcNow;
+                lastTime = now > lastTime ? now : lastTime.AddMilliseconds(1);
+                return lastTime;
+            }
         }
 
         /// <summary>Swarm's own reading of a constraint in swarm syntax (values compared ignoring case).</summary>

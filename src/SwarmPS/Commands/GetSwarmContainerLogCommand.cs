@@ -43,7 +43,7 @@ namespace SwarmPS.Commands
             if (container == null)
             {
                 IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
-                RunAsync(async channel => all = await Workloads.ListAsync(context, true, NullReporter.Instance, StopToken).ConfigureAwait(false));
+                RunAsync(async channel => all = await Workloads.ListAsync(context, true, true, NullReporter.Instance, StopToken).ConfigureAwait(false));
 
                 // A running container first: an old stopped one of the same service is rarely what is meant.
                 container = ContainerResolver.Preferred(ContainerResolver.Select(all, new[] { Name }).Matches);

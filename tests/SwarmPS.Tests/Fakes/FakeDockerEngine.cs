@@ -41,6 +41,9 @@ namespace SwarmPS.Tests.Fakes
         /// <summary>Log lines by container id, for StreamContainerLogsAsync.</summary>
         public Dictionary<string, IReadOnlyList<string>> Logs { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
+        /// <summary>Containers started on this host outside the swarm (docker run): only this engine lists them.</summary>
+        public List<ContainerListResponse> StandaloneContainers { get; } = new List<ContainerListResponse>();
+
         public SwarmInitParameters? InitParameters { get; private set; }
 
         public SwarmJoinParameters? JoinParameters { get; private set; }
@@ -115,9 +118,16 @@ namespace SwarmPS.Tests.Fakes
 
         public Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken) => Call("SecretRemoveFailed", cancellationToken, () => Manager().DeleteSecret(secretId));
 
-        public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () => swarm.ContainersOn(this));
+        public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
+            (IList<ContainerListResponse>)swarm.ContainersOn(this).Concat(StandaloneContainers.Where(c => all || c.State == "running")).ToList());
 
-        public Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken) => Call("ContainerRemoveFailed", cancellationToken, () => swarm.RemoveContainer(containerId));
+        public Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken) => Call("ContainerRemoveFailed", cancellationToken, () =>
+        {
+            if (StandaloneContainers.RemoveAll(c => c.ID == containerId) == 0)
+            {
+                swarm.RemoveContainer(containerId);
+            }
+        });
 
         public Task StreamContainerLogsAsync(string containerId, int? tail, bool follow, Action<string> onLine, CancellationToken cancellationToken) => Call("ContainerLogFailed", cancellationToken, () =>
         {

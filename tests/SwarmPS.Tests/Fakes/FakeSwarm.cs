@@ -330,6 +330,12 @@ namespace SwarmPS.Tests.Fakes
         {
             lock (gate)
             {
+                if (serviceId != null && !services.Any(s => s.ID == serviceId || s.Spec?.Name == serviceId))
+                {
+                    // The engine resolves the service filter first, so a service that is gone is an error, not an empty list.
+                    throw Answer(HttpStatusCode.NotFound, $"service {serviceId} not found");
+                }
+
                 return tasks.Where(t => (serviceId == null || t.ServiceID == serviceId) && (!desiredRunning || t.DesiredState == TaskState.Running)).ToList();
             }
         }
@@ -382,7 +388,7 @@ namespace SwarmPS.Tests.Fakes
                         Image = t.Spec?.ContainerSpec?.Image ?? string.Empty,
                         State = "running",
                         Status = "Up",
-                        Labels = new Dictionary<string, string> { ["com.docker.swarm.service.name"] = service, ["com.docker.swarm.service.id"] = t.ServiceID ?? string.Empty },
+                        Labels = new Dictionary<string, string> { ["com.docker.swarm.service.name"] = service, ["com.docker.swarm.service.id"] = t.ServiceID ?? string.Empty, ["com.docker.swarm.task.id"] = t.ID },
                     };
                 }).ToList();
             }
@@ -428,6 +434,7 @@ namespace SwarmPS.Tests.Fakes
                     : new TaskStatus
                     {
                         State = TaskState.Running,
+                        Timestamp = DateTime.UtcNow,
                         ContainerStatus = new ContainerStatus { ContainerID = "ctr-" + taskId },
                         PortStatus = new PortStatus { Ports = spec.EndpointSpec?.Ports?.ToList() ?? new List<PortConfig>() },
                     },

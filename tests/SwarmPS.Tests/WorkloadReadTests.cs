@@ -5,13 +5,14 @@ using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet.Models;
 using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Docker;
 using SwarmPS.Engine.Workloads;
 using SwarmPS.Tests.Fakes;
 using Xunit;
 
 namespace SwarmPS.Tests
 {
-    /// <summary>Get-SwarmContainer's listing over an in-memory swarm: what is asked of whom, and what comes out.</summary>
+    /// <summary>Get-SwarmContainer's listing and Get-SwarmContainerLog's reading over an in-memory swarm: what is asked of whom, and what comes out.</summary>
     public sealed class WorkloadReadTests : IDisposable
     {
         private const string Cluster = "demo";
@@ -142,6 +143,53 @@ namespace SwarmPS.Tests
             Assert.All(hosts.Skip(1), h => Assert.Empty(h.Calls));
         }
 
+        [Fact]
+        public async Task Logs_OfAService_MergeEveryReplica_EachLineLedByItsNodeAndName_ThroughTheManagerOnly()
+        {
+            (FakeSwarm swarm, FakeDockerEngine[] hosts, FakeEngineSource engines) = Swarm(2);
+            swarm.AddService(Spec("web", "swarmps/busybox", replicas: 2));
+            WriteLogs(swarm, hosts, "web", slot => new[] { $"GET / from {slot}", $"done {slot}" });
+            ClusterContext context = await ResolveAsync(engines);
+            SwarmContainer web = (await workloads.ListAsync(context, false, false, NullReporter.Instance, CancellationToken.None)).First();
+            int before = hosts[0].Calls.Count;
+
+            List<string> lines = await ReadLogsAsync(context, web, everyReplica: true, new LogOptions());
+
+            Assert.Equal(new[] { "core-01/web.1 | GET / from 1", "core-01/web.1 | done 1", "core-02/web.2 | GET / from 2", "core-02/web.2 | done 2" }, lines);
+            Assert.Equal(new[] { "ListTasks", "StreamServiceLogs" }, hosts[0].Calls.Skip(before));
+            Assert.Empty(hosts[1].Calls);
+        }
+
+        [Fact]
+        public async Task Logs_OfOneTask_KeepOnlyItsLines_WithTailAndTimestamps()
+        {
+            (FakeSwarm swarm, FakeDockerEngine[] hosts, FakeEngineSource engines) = Swarm(2);
+            swarm.AddService(Spec("web", "swarmps/busybox", replicas: 2));
+            WriteLogs(swarm, hosts, "web", slot => new[] { $"one {slot}", $"two {slot}", $"three {slot}" });
+            ClusterContext context = await ResolveAsync(engines);
+            SwarmContainer second = (await workloads.ListAsync(context, false, false, NullReporter.Instance, CancellationToken.None)).Single(c => c.Node == "core-02");
+
+            List<string> lines = await ReadLogsAsync(context, second, everyReplica: false, new LogOptions { Tail = 2, Timestamps = true });
+
+            Assert.Equal(new[] { $"{FakeSwarm.LogTimestamp} core-02/web.2 | two 2", $"{FakeSwarm.LogTimestamp} core-02/web.2 | three 2" }, lines);
+        }
+
+        [Fact]
+        public async Task Logs_OfAContainerOutsideTheSwarm_AreReadOnItsNode_LedByItsName()
+        {
+            (_, FakeDockerEngine[] hosts, FakeEngineSource engines) = Swarm(2);
+            hosts[1].StandaloneContainers.Add(new ContainerListResponse { ID = "c0ffee", Names = new List<string> { "/probe" }, Image = "swarmps/busybox", State = "exited", Status = "Exited (0) 5 minutes ago" });
+            hosts[1].Logs["c0ffee"] = new[] { "probing", "ok" };
+            ClusterContext context = await ResolveAsync(engines);
+            SwarmContainer probe = Assert.Single(await workloads.ListStandaloneAsync(context, true, NullReporter.Instance, CancellationToken.None));
+
+            List<string> lines = await ReadLogsAsync(context, probe, everyReplica: false, new LogOptions { Timestamps = true });
+
+            Assert.Equal(new[] { $"{FakeSwarm.LogTimestamp} core-02/probe | probing", $"{FakeSwarm.LogTimestamp} core-02/probe | ok" }, lines);
+            Assert.Equal(1, hosts[1].CountOf("StreamContainerLogs"));
+            Assert.Equal(0, hosts[0].CountOf("StreamServiceLogs"));
+        }
+
         private async Task<(IReadOnlyList<string> Calls, IReadOnlyList<SwarmContainer> Listed)> CallsToListAsync(int nodes)
         {
             using var scratch = new TemporaryDirectory();
@@ -184,6 +232,25 @@ namespace SwarmPS.Tests
             },
             Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = replicas } },
         };
+
+        /// <summary>Gives each task's container its log, on the engine of the node it runs on.</summary>
+        private static void WriteLogs(FakeSwarm swarm, FakeDockerEngine[] hosts, string service, Func<long, IReadOnlyList<string>> linesOfSlot)
+        {
+            FakeDockerEngine manager = hosts[0];
+            string serviceId = swarm.Services.Single(s => s.Spec?.Name == service).ID;
+            foreach (TaskResponse task in manager.ListTasksAsync(serviceId, false, CancellationToken.None).GetAwaiter().GetResult())
+            {
+                FakeNode node = swarm.Nodes.Single(n => n.Id == task.NodeID);
+                node.Engine.Logs[task.Status!.ContainerStatus!.ContainerID] = linesOfSlot(task.Slot ?? 0);
+            }
+        }
+
+        private async Task<List<string>> ReadLogsAsync(ClusterContext context, SwarmContainer container, bool everyReplica, LogOptions options)
+        {
+            var lines = new List<string>();
+            await workloads.StreamLogsAsync(context, container, everyReplica, options, lines.Add, NullReporter.Instance, CancellationToken.None);
+            return lines;
+        }
 
         private Task<ClusterContext> ResolveAsync(FakeEngineSource engines) =>
             ClusterContext.ResolveAsync(repository.Load(Cluster), repository, engines, NullReporter.Instance, CancellationToken.None);

@@ -138,20 +138,22 @@ Describe 'Secrets and logs' -Tag Lab {
         $c = New-SwarmContainer -Name vault -Image $Lab.image -Command sh, -c, 'cat /run/secrets/db_password; echo; echo ready; sleep 3600' -Secret @{ db_password = $secret } -Confirm:$false -Verbose -Debug *>&1
         ($c | Out-String) | Should -Not -BeLike '*sw0rdfish*'
         $container = $c | Where-Object { $_ -is [SwarmPS.SwarmContainer] }
-        # The container prints the secret, then 'ready'.
-        Wait-Until { (Get-SwarmContainerLog -Name vault) -contains 'ready' } -Timeout 30 -Because 'the vault container has printed its log'
-        Get-SwarmContainerLog -Name vault | Should -Contain 'sw0rdfish-S3cret' -Because 'the secret is mounted in the container'
+        # The container prints the secret, then 'ready'; each line is led by its node/name.
+        $prefix = "$($container.Node)/vault.1 | "
+        Wait-Until { (Get-SwarmContainerLog -Name vault) -contains "${prefix}ready" } -Timeout 30 -Because 'the vault container has printed its log'
+        Get-SwarmContainerLog -Name vault | Should -Contain "${prefix}sw0rdfish-S3cret" -Because 'the secret is mounted in the container'
         Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker service inspect vault' | Out-String | Should -Not -BeLike '*sw0rdfish*'
         (Get-SwarmContainer -Name vault | Format-List * | Out-String) | Should -Not -BeLike '*sw0rdfish*'
         $container.Name | Should -Be 'vault'
     }
 
     It 'tails the log' {
-        Get-SwarmContainerLog -Name vault -Tail 1 | Should -Be 'ready'
+        $vault = Get-SwarmContainer -Name vault
+        Get-SwarmContainerLog -Name vault -Tail 1 | Should -Be "$($vault.Node)/vault.1 | ready"
     }
 
     It 'follows the log until the pipeline is stopped, as Ctrl+C would' {
-        New-SwarmContainer -Name ticker -Image $Lab.image -Command sh, -c, 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done' -Confirm:$false | Out-Null
+        $ticker = New-SwarmContainer -Name ticker -Image $Lab.image -Command sh, -c, 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done' -Confirm:$false
         $shell = [powershell]::Create()
         try {
             $null = $shell.AddScript("Import-Module '$env:SWARMPS_TEST_MODULE'; Get-SwarmContainerLog -Name ticker -Follow")
@@ -161,7 +163,7 @@ Describe 'Secrets and logs' -Tag Lab {
             $stopped = $shell.StopAsync($null, $null)
             $stopped.Wait([TimeSpan]::FromSeconds(15)) | Should -BeTrue -Because 'stopping the pipeline cancels the follow'
             $lines.Count | Should -BeGreaterThan 5
-            $lines[0] | Should -Match '^tick \d+$'
+            $lines[0] | Should -Match "^$([regex]::Escape("$($ticker.Node)/ticker.1 | "))tick \d+$"
         }
         finally {
             $shell.Dispose()

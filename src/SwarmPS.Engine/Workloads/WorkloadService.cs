@@ -253,11 +253,42 @@ namespace SwarmPS.Engine.Workloads
             });
         }
 
-        /// <summary>Streams a container's stdout and stderr line by line from its node's engine.</summary>
-        public async Task StreamLogsAsync(ClusterContext context, SwarmContainer container, int? tail, bool follow, Action<string> onLine, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>
+        /// Streams a container's log, each line led by the node/name of the container that wrote it. A swarm task's
+        /// log comes from the manager's service log: only that task's lines, or with <paramref name="everyReplica"/>
+        /// every task of its service, merged. A container outside the swarm, or any container when no manager
+        /// answers, is read on its node's engine.
+        /// </summary>
+        public async Task StreamLogsAsync(ClusterContext context, SwarmContainer container, bool everyReplica, LogOptions options, Action<string> onLine, IOperationReporter reporter, CancellationToken cancellationToken)
         {
+            IDockerEngine? manager = context.Manager;
+            if (!string.IsNullOrEmpty(container.ServiceId) && (manager != null || string.IsNullOrEmpty(container.ContainerId)))
+            {
+                manager ??= context.RequireManager();
+                IList<TaskResponse> tasks = await manager.ListTasksAsync(container.ServiceId, desiredRunning: false, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<NodeListResponse> nodes = await NodesOfAsync(context, tasks, cancellationToken).ConfigureAwait(false);
+                bool tty = tasks.Any(t => t.Spec?.ContainerSpec?.TTY == true);
+                string? onlyTask = everyReplica ? null : container.TaskId;
+                reporter.Verbose(onlyTask == null
+                    ? $"Reading the log of every replica of '{container.Name}' through the manager."
+                    : $"Reading the log of {container.ContainerName} through the manager.");
+                var writer = new ServiceLogWriter(container.Name, tasks.ToList(), nodes, options.Timestamps, onlyTask, onLine);
+                await manager.StreamServiceLogsAsync(container.ServiceId, tty, options, writer.Add, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             IDockerEngine engine = await EngineOfAsync(context, container, reporter, cancellationToken).ConfigureAwait(false);
-            await engine.StreamContainerLogsAsync(container.ContainerId, tail, follow, onLine, cancellationToken).ConfigureAwait(false);
+            string source = $"{container.Node}/{ReplicaNameOf(container)}";
+            await engine.StreamContainerLogsAsync(container.ContainerId, options, raw => onLine(LogLines.Prefix(raw, source, options.Timestamps)), cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>A container's name in a log: service.slot for a swarm task (its container name without the task id), else its name.</summary>
+        private static string ReplicaNameOf(SwarmContainer container)
+        {
+            string suffix = "." + container.TaskId;
+            return container.TaskId.Length > 0 && container.ContainerName.EndsWith(suffix, StringComparison.Ordinal)
+                ? container.ContainerName.Substring(0, container.ContainerName.Length - suffix.Length)
+                : container.Name;
         }
 
         /// <summary>Image tags present on the cluster's nodes (for completion).</summary>

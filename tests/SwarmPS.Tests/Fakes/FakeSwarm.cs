@@ -23,6 +23,9 @@ namespace SwarmPS.Tests.Fakes
     {
         public const int SwarmPort = 2377;
 
+        /// <summary>The time the fake's log lines carry when timestamps are asked for.</summary>
+        public const string LogTimestamp = "2025-03-04T10:15:30.123456789Z";
+
         internal const string AlreadyInSwarmAnswer = "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
 
         internal const string NotManagerAnswer = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
@@ -369,6 +372,31 @@ namespace SwarmPS.Tests.Fakes
             lock (gate)
             {
                 return secrets.RemoveAll(s => s.ID == id) > 0;
+            }
+        }
+
+        /// <summary>
+        /// A service's log as the manager streams it with details: every task's lines (its tail, for each task), task
+        /// by task, each led by its node, service and task ids as the engine writes them, after the timestamp when asked.
+        /// </summary>
+        internal IReadOnlyList<string> ServiceLogLines(string serviceId, LogOptions options)
+        {
+            lock (gate)
+            {
+                SwarmService service = services.FirstOrDefault(s => s.ID == serviceId || s.Spec?.Name == serviceId)
+                    ?? throw Answer(HttpStatusCode.NotFound, $"service {serviceId} not found");
+                var lines = new List<string>();
+                foreach (TaskResponse task in tasks.Where(t => t.ServiceID == service.ID && t.Status?.ContainerStatus?.ContainerID != null))
+                {
+                    FakeNode? node = nodes.FirstOrDefault(n => n.Id == task.NodeID);
+                    string details = $"com.docker.swarm.node.id={task.NodeID},com.docker.swarm.service.id={service.ID},com.docker.swarm.task.id={task.ID}";
+                    foreach (string line in node?.Engine.LogOf(task.Status!.ContainerStatus!.ContainerID, options) ?? Enumerable.Empty<string>())
+                    {
+                        lines.Add(options.Timestamps ? $"{LogTimestamp} {details} {line}" : $"{details} {line}");
+                    }
+                }
+
+                return lines;
             }
         }
 

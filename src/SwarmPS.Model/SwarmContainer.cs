@@ -15,6 +15,7 @@ namespace SwarmPS
             ContainerId = data.ContainerId;
             ContainerName = data.ContainerName;
             ServiceId = data.ServiceId;
+            TaskId = data.TaskId;
             Image = data.Image;
             Command = data.Command;
             Created = data.Created;
@@ -42,16 +43,19 @@ namespace SwarmPS
         /// <summary>The swarm service behind the container; empty for a container started outside swarm.</summary>
         public string ServiceId { get; }
 
+        /// <summary>The swarm task the container runs; empty for a container started outside swarm, or a service read without its tasks.</summary>
+        public string TaskId { get; }
+
         public string Image { get; }
 
         public string Command { get; }
 
         public DateTime? Created { get; }
 
-        /// <summary>running, pending, exited, ...</summary>
+        /// <summary>A swarm task's state (running, pending, complete, failed, shutdown, ...), else the engine's (running, exited, ...).</summary>
         public string State { get; }
 
-        /// <summary>The engine's status line, such as Up 5 minutes.</summary>
+        /// <summary>As docker ps shows it, such as Up 5 minutes or Exited (0) 2 hours ago; for a task without a container, its state and why (Pending: no suitable node ...).</summary>
         public string Status { get; }
 
         /// <summary>Published ports as docker ps shows them: 10.213.7.101:30001->80/tcp.</summary>
@@ -80,6 +84,8 @@ namespace SwarmPS
         public string ContainerName { get; init; } = string.Empty;
 
         public string ServiceId { get; init; } = string.Empty;
+
+        public string TaskId { get; init; } = string.Empty;
 
         public string Image { get; init; } = string.Empty;
 

@@ -130,6 +130,29 @@ Describe 'Get-SwarmContainer' -Tag Lab {
     It 'reports a name that runs nowhere' {
         { Get-SwarmContainer -Name nothing-here -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotFound,SwarmPS.Commands.GetSwarmContainerCommand'
     }
+
+    It 'says how long a container has been up, as docker ps does' {
+        (Get-SwarmContainer -Name db).Status | Should -Match '^Up (Less than a second|\d+ seconds?|About a minute|\d+ minutes)$'
+    }
+
+    It 'lists a container started on a node outside the swarm only with -IncludeStandalone, and reads its log there' {
+        Invoke-LabSsh -Node $Node2 -Command "sudo -n docker run -d --name probe $($Lab.image) sh -c 'echo probing; sleep 600'" | Out-Null
+        try {
+            (Get-SwarmContainer).Name | Should -Not -Contain 'probe' -Because 'the manager does not know a container outside the swarm'
+            $all = Get-SwarmContainer -IncludeStandalone
+            $probe = $all | Where-Object Name -eq 'probe'
+            $probe | Should -HaveCount 1
+            $probe.ToString() | Should -Be "$($Node2.name)/probe"
+            $probe.Address | Should -Be $Node2.address
+            $probe.ServiceId | Should -BeNullOrEmpty
+            # The node's engine lists the swarm's containers too; each is still listed once.
+            @($all | Where-Object ServiceId | Group-Object ContainerId | Where-Object Count -gt 1) | Should -HaveCount 0
+            Wait-Until { (Get-SwarmContainerLog -Name probe) -contains "$($Node2.name)/probe | probing" } -Timeout 30 -Because 'the probe''s log is read on its node'
+        }
+        finally {
+            Invoke-LabSsh -Node $Node2 -Command 'sudo -n docker rm -f probe' | Out-Null
+        }
+    }
 }
 
 Describe 'Secrets and logs' -Tag Lab {
@@ -138,20 +161,41 @@ Describe 'Secrets and logs' -Tag Lab {
         $c = New-SwarmContainer -Name vault -Image $Lab.image -Command sh, -c, 'cat /run/secrets/db_password; echo; echo ready; sleep 3600' -Secret @{ db_password = $secret } -Confirm:$false -Verbose -Debug *>&1
         ($c | Out-String) | Should -Not -BeLike '*sw0rdfish*'
         $container = $c | Where-Object { $_ -is [SwarmPS.SwarmContainer] }
-        # The container prints the secret, then 'ready'.
-        Wait-Until { (Get-SwarmContainerLog -Name vault) -contains 'ready' } -Timeout 30 -Because 'the vault container has printed its log'
-        Get-SwarmContainerLog -Name vault | Should -Contain 'sw0rdfish-S3cret' -Because 'the secret is mounted in the container'
+        # The container prints the secret, then 'ready'; each line is led by its node/name.
+        $prefix = "$($container.Node)/vault.1 | "
+        Wait-Until { (Get-SwarmContainerLog -Name vault) -contains "${prefix}ready" } -Timeout 30 -Because 'the vault container has printed its log'
+        Get-SwarmContainerLog -Name vault | Should -Contain "${prefix}sw0rdfish-S3cret" -Because 'the secret is mounted in the container'
         Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker service inspect vault' | Out-String | Should -Not -BeLike '*sw0rdfish*'
         (Get-SwarmContainer -Name vault | Format-List * | Out-String) | Should -Not -BeLike '*sw0rdfish*'
         $container.Name | Should -Be 'vault'
     }
 
     It 'tails the log' {
-        Get-SwarmContainerLog -Name vault -Tail 1 | Should -Be 'ready'
+        $vault = Get-SwarmContainer -Name vault
+        Get-SwarmContainerLog -Name vault -Tail 1 | Should -Be "$($vault.Node)/vault.1 | ready"
+    }
+
+    It 'merges the logs of a service''s replicas on two nodes, each line led by its node/name' {
+        $replicas = New-SwarmContainer -Name echo2 -Image $Lab.image -Command sh, -c, 'echo hello; sleep 3600' -Replicas 2 -Constraint 'storage==disk' -Confirm:$false
+        $replicas | Should -HaveCount 2
+        $replicas.Node | Sort-Object -Unique | Should -Be @($Node2.name, $Node3.name) -Because 'swarm spreads the replicas over the two disk nodes'
+        $expected = $replicas | ForEach-Object { "$($_.Node)/echo2.$(($_.ContainerName -split '\.')[1]) | hello" } | Sort-Object
+        Wait-Until { @(Get-SwarmContainerLog -Name echo2).Count -ge 2 } -Timeout 30 -Because 'both replicas have written their line'
+
+        Get-SwarmContainerLog -Name echo2 | Sort-Object | Should -Be $expected
+        Get-SwarmContainerLog -Name echo2 -Since 10m | Should -HaveCount 2
+        Get-SwarmContainerLog -Name echo2 -Since (Get-Date).AddMinutes(5) | Should -BeNullOrEmpty
+        Get-SwarmContainerLog -Name echo2 -Timestamps | ForEach-Object { $_ | Should -Match '^\d{4}-\d\d-\d\dT[\d:.]+Z core-0\d/echo2\.[12] \| hello$' }
+
+        # One replica, piped or named as node/name: that task's lines only.
+        $one = $replicas | Where-Object Node -eq $Node3.name
+        $line = "$($one.Node)/echo2.$(($one.ContainerName -split '\.')[1]) | hello"
+        $one | Get-SwarmContainerLog | Should -Be $line
+        Get-SwarmContainerLog -Name "$($Node3.name)/echo2" | Should -Be $line
     }
 
     It 'follows the log until the pipeline is stopped, as Ctrl+C would' {
-        New-SwarmContainer -Name ticker -Image $Lab.image -Command sh, -c, 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done' -Confirm:$false | Out-Null
+        $ticker = New-SwarmContainer -Name ticker -Image $Lab.image -Command sh, -c, 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done' -Confirm:$false
         $shell = [powershell]::Create()
         try {
             $null = $shell.AddScript("Import-Module '$env:SWARMPS_TEST_MODULE'; Get-SwarmContainerLog -Name ticker -Follow")
@@ -161,7 +205,7 @@ Describe 'Secrets and logs' -Tag Lab {
             $stopped = $shell.StopAsync($null, $null)
             $stopped.Wait([TimeSpan]::FromSeconds(15)) | Should -BeTrue -Because 'stopping the pipeline cancels the follow'
             $lines.Count | Should -BeGreaterThan 5
-            $lines[0] | Should -Match '^tick \d+$'
+            $lines[0] | Should -Match "^$([regex]::Escape("$($ticker.Node)/ticker.1 | "))tick \d+$"
         }
         finally {
             $shell.Dispose()

@@ -246,31 +246,38 @@ namespace SwarmPS.Engine.Docker
         public Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken) =>
             CallAsync($"Removing container {containerId}", "ContainerRemoveFailed", () => client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, cancellationToken));
 
-        public Task StreamContainerLogsAsync(string containerId, int? tail, bool follow, Action<string> onLine, CancellationToken cancellationToken) =>
+        public Task StreamContainerLogsAsync(string containerId, LogOptions options, Action<string> onLine, CancellationToken cancellationToken) =>
             CallAsync($"Reading the logs of container {containerId}", "ContainerLogFailed", async () =>
             {
                 var parameters = new ContainerLogsParameters
                 {
                     ShowStdout = true,
                     ShowStderr = true,
-                    Follow = follow,
-                    Tail = tail?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all",
+                    Follow = options.Follow,
+                    Tail = options.TailText,
+                    Since = options.SinceText,
+                    Timestamps = options.Timestamps,
                 };
                 using MultiplexedStream stream = await client.Containers.GetContainerLogsAsync(containerId, parameters, cancellationToken).ConfigureAwait(false);
-                var lines = new LineSplitter(onLine);
-                var buffer = new byte[8192];
-                while (true)
+                await ReadLinesAsync(stream, onLine, cancellationToken).ConfigureAwait(false);
+            });
+
+        public Task StreamServiceLogsAsync(string serviceId, bool tty, LogOptions options, Action<string> onLine, CancellationToken cancellationToken) =>
+            CallAsync($"Reading the logs of service {serviceId}", "ContainerLogFailed", async () =>
+            {
+                var parameters = new ServiceLogsParameters
                 {
-                    MultiplexedStream.ReadResult read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-                    if (read.EOF)
-                    {
-                        break;
-                    }
-
-                    lines.Add(Encoding.UTF8.GetString(buffer, 0, read.Count));
-                }
-
-                lines.Flush();
+                    ShowStdout = true,
+                    ShowStderr = true,
+                    Follow = options.Follow,
+                    Tail = options.TailText,
+                    Since = options.SinceText,
+                    Timestamps = options.Timestamps,
+                    // The task's node, service and task ids before each message: what tells the replicas apart.
+                    Details = true,
+                };
+                using MultiplexedStream stream = await client.Swarm.GetServiceLogsAsync(serviceId, tty, parameters, cancellationToken).ConfigureAwait(false);
+                await ReadLinesAsync(stream, onLine, cancellationToken).ConfigureAwait(false);
             });
 
         public async Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken)
@@ -289,6 +296,30 @@ namespace SwarmPS.Engine.Docker
             CallAsync("Listing images", "DockerApiError", () => client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken));
 
         public void Dispose() => client.Dispose();
+
+        /// <summary>Hands a log stream on line by line as it arrives, stdout and stderr together; never the whole log at once.</summary>
+        private static async Task ReadLinesAsync(MultiplexedStream stream, Action<string> onLine, CancellationToken cancellationToken)
+        {
+            var lines = new LineSplitter(onLine);
+            var buffer = new byte[8192];
+            var text = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+
+            // One decoder for the whole stream: a character whose bytes span two reads comes out whole.
+            Decoder decoder = Encoding.UTF8.GetDecoder();
+            while (true)
+            {
+                MultiplexedStream.ReadResult read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                if (read.EOF)
+                {
+                    break;
+                }
+
+                int count = decoder.GetChars(buffer, 0, read.Count, text, 0);
+                lines.Add(new string(text, 0, count));
+            }
+
+            lines.Flush();
+        }
 
         internal static IReadOnlyDictionary<string, string> EngineLabelsOf(SystemInfoResponse info) => Provisioning.EngineLabels.FromEngineList(info.Labels);
 

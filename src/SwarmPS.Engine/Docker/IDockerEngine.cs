@@ -76,7 +76,16 @@ namespace SwarmPS.Engine.Docker
         Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken);
 
         /// <summary>Streams a container's stdout and stderr, a line at a time, until it ends or the token is cancelled.</summary>
-        Task StreamContainerLogsAsync(string containerId, int? tail, bool follow, Action<string> onLine, CancellationToken cancellationToken);
+        Task StreamContainerLogsAsync(string containerId, LogOptions options, Action<string> onLine, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Streams the stdout and stderr of every task of a service, merged as the manager receives them, a line at a
+        /// time until they end or the token is cancelled. Each line carries its task's details before the message, as
+        /// docker service logs reads them: <c>com.docker.swarm.node.id=…,com.docker.swarm.service.id=…,com.docker.swarm.task.id=… message</c>,
+        /// after the timestamp when <see cref="LogOptions.Timestamps"/> is set. <paramref name="tty"/>: the service's
+        /// containers have a terminal, so the stream is not multiplexed.
+        /// </summary>
+        Task StreamServiceLogsAsync(string serviceId, bool tty, LogOptions options, Action<string> onLine, CancellationToken cancellationToken);
 
         /// <summary>The image as this engine has it; null when it has no such image.</summary>
         Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken);

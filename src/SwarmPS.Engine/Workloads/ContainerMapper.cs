@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Docker.DotNet.Models;
 using SwarmPS.Engine.Cluster;
+using TaskStatus = Docker.DotNet.Models.TaskStatus;
 
 namespace SwarmPS.Engine.Workloads
 {
@@ -11,6 +12,7 @@ namespace SwarmPS.Engine.Workloads
     {
         private const string ServiceNameLabel = "com.docker.swarm.service.name";
         private const string ServiceIdLabel = "com.docker.swarm.service.id";
+        private const string TaskIdLabel = "com.docker.swarm.task.id";
 
         public static SwarmContainer Map(ContainerListResponse container, string node, string address, string cluster)
         {
@@ -24,6 +26,7 @@ namespace SwarmPS.Engine.Workloads
                 ContainerId = container.ID ?? string.Empty,
                 ContainerName = containerName,
                 ServiceId = labels.TryGetValue(ServiceIdLabel, out string? serviceId) ? serviceId : string.Empty,
+                TaskId = labels.TryGetValue(TaskIdLabel, out string? taskId) ? taskId : string.Empty,
                 Image = (container.Image ?? string.Empty).Split('@')[0],
                 Command = container.Command ?? string.Empty,
                 Created = container.Created == default ? null : container.Created,
@@ -39,24 +42,30 @@ namespace SwarmPS.Engine.Workloads
             });
         }
 
-        public static SwarmContainer FromTask(TaskResponse task, string name, string image, NodeListResponse node, string cluster, bool changed)
+        /// <summary>
+        /// A swarm task as docker ps shows its container: the service's name, the hostname and address of
+        /// <paramref name="node"/> (null while the task has none), the engine's name for the container, the task's
+        /// state, a docker ps status as of <paramref name="now"/> (UTC) and the host-mode ports.
+        /// </summary>
+        public static SwarmContainer FromTask(TaskResponse task, string service, NodeListResponse? node, string cluster, DateTime now, bool changed = false)
         {
-            string address = NodeMapper.AddressOf(node);
+            string address = node == null ? string.Empty : NodeMapper.AddressOf(node);
+            ContainerSpec? spec = task.Spec?.ContainerSpec;
             return new SwarmContainer(new SwarmContainerData
             {
-                Name = name,
-                Node = node.Description?.Hostname ?? string.Empty,
+                Name = service,
+                Node = node?.Description?.Hostname ?? string.Empty,
                 Address = address,
                 ContainerId = task.Status?.ContainerStatus?.ContainerID ?? string.Empty,
-                ContainerName = $"{name}.{task.Slot}.{task.ID}",
+                ContainerName = ContainerNameOf(task, service),
                 ServiceId = task.ServiceID ?? string.Empty,
-                Image = image,
-                // SwarmPS puts the command in Args (the entrypoint stays); a service made elsewhere may set Command.
-                Command = string.Join(" ", (task.Spec?.ContainerSpec?.Command ?? new List<string>()).Concat(task.Spec?.ContainerSpec?.Args ?? new List<string>())),
+                TaskId = task.ID ?? string.Empty,
+                Image = (spec?.Image ?? string.Empty).Split('@')[0],
+                // What the container runs, as docker ps shows it: the entrypoint given, then the arguments.
+                Command = string.Join(" ", (spec?.Command ?? new List<string>()).Concat(spec?.Args ?? new List<string>())),
                 Created = task.CreatedAt,
                 State = task.Status?.State?.ToString().ToLowerInvariant() ?? string.Empty,
-                // docker ps says "Up ..." for a running container; a task only knows its state.
-                Status = task.Status?.State == TaskState.Running ? "Up" : task.Status?.Message ?? string.Empty,
+                Status = StatusOf(task, now),
                 Ports = (task.Status?.PortStatus?.Ports ?? new List<PortConfig>())
                     .Where(p => p.PublishedPort is > 0)
                     .Select(p => FormatPort(address, p.PublishedPort!.Value, p.TargetPort ?? 0, p.Protocol))
@@ -64,6 +73,56 @@ namespace SwarmPS.Engine.Workloads
                 Cluster = cluster,
                 Changed = changed,
             });
+        }
+
+        /// <summary>The engine's name for a task's container, as swarm gives it: {service}.{slot}.{task}, or {service}.{node}.{task} for a global service's task (slot 0).</summary>
+        public static string ContainerNameOf(TaskResponse task, string service) =>
+            task.Slot is > 0 ? $"{service}.{task.Slot}.{task.ID}" : $"{service}.{task.NodeID}.{task.ID}";
+
+        /// <summary>A replica's name in a merged log: {service}.{slot}; a global service's task is known by its node, so just {service}.</summary>
+        public static string ReplicaNameOf(TaskResponse task, string service) =>
+            task.Slot is > 0 ? $"{service}.{task.Slot}" : service;
+
+        /// <summary>docker ps's status for a task: Up 5 minutes, Exited (0) 2 hours ago, or, without a container, the state and why (Pending: no suitable node ...).</summary>
+        internal static string StatusOf(TaskResponse task, DateTime now)
+        {
+            TaskStatus? status = task.Status;
+            TimeSpan? age = status?.Timestamp is DateTime at ? now - (at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : at) : null;
+            bool hasContainer = !string.IsNullOrEmpty(status?.ContainerStatus?.ContainerID);
+            switch (status?.State)
+            {
+                case TaskState.Running:
+                    return age is TimeSpan up ? "Up " + HumanDuration(up) : "Up";
+                case TaskState.Complete or TaskState.Shutdown or TaskState.Failed when hasContainer:
+                    string exited = $"Exited ({status.ContainerStatus!.ExitCode})";
+                    return age is TimeSpan ago ? $"{exited} {HumanDuration(ago)} ago" : exited;
+                default:
+                    string state = status?.State?.ToString() ?? string.Empty;
+                    string reason = !string.IsNullOrEmpty(status?.Err) ? status.Err : status?.Message ?? string.Empty;
+                    return reason.Length == 0 ? state : $"{state}: {reason}";
+            }
+        }
+
+        /// <summary>A duration as docker ps words it (go-units HumanDuration): Less than a second, 5 seconds, About a minute, 3 hours, 2 weeks.</summary>
+        internal static string HumanDuration(TimeSpan duration)
+        {
+            int seconds = (int)duration.TotalSeconds;
+            int minutes = (int)duration.TotalMinutes;
+            int hours = (int)Math.Round(duration.TotalHours, MidpointRounding.AwayFromZero);
+            return seconds switch
+            {
+                < 1 => "Less than a second",
+                1 => "1 second",
+                < 60 => $"{seconds} seconds",
+                _ when minutes == 1 => "About a minute",
+                _ when minutes < 60 => $"{minutes} minutes",
+                _ when hours == 1 => "About an hour",
+                _ when hours < 48 => $"{hours} hours",
+                _ when hours < 24 * 7 * 2 => $"{hours / 24} days",
+                _ when hours < 24 * 30 * 2 => $"{hours / 24 / 7} weeks",
+                _ when hours < 24 * 365 * 2 => $"{hours / 24 / 30} months",
+                _ => $"{(int)duration.TotalHours / 24 / 365} years",
+            };
         }
 
         /// <summary>docker ps's form: 10.213.7.101:30001->80/tcp.</summary>

@@ -115,8 +115,62 @@ namespace SwarmPS.Engine.Workloads
             });
         }
 
-        /// <summary>Containers on the cluster's nodes, read from every member's engine in parallel.</summary>
-        public async Task<IReadOnlyList<SwarmContainer>> ListAsync(ClusterContext context, bool all, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>
+        /// The cluster's containers, sorted by node and name. The swarm's tasks come from the manager (its services and
+        /// tasks, and the node list the context holds) in the same few calls whatever the cluster's size; running ones
+        /// only, unless <paramref name="all"/>, which adds stopped tasks and those without a container. With
+        /// <paramref name="includeStandalone"/>, every member's engine is asked too, for the containers started outside
+        /// the swarm that only it knows. Without a reachable manager, every member's engine is asked for all its
+        /// containers instead, with a warning.
+        /// </summary>
+        public async Task<IReadOnlyList<SwarmContainer>> ListAsync(ClusterContext context, bool all, bool includeStandalone, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            IDockerEngine? manager = context.Manager;
+            if (manager == null)
+            {
+                reporter.Warning($"No manager of cluster '{context.Name}' answers; listing the containers each member's engine knows instead.");
+                return Sorted(await ListOnMembersAsync(context, all, standaloneOnly: false, reporter, cancellationToken).ConfigureAwait(false));
+            }
+
+            Task<IReadOnlyList<SwarmContainer>> standalone = includeStandalone
+                ? ListOnMembersAsync(context, all, standaloneOnly: true, reporter, cancellationToken)
+                : Task.FromResult<IReadOnlyList<SwarmContainer>>(Array.Empty<SwarmContainer>());
+            Task<IReadOnlyList<SwarmContainer>> tasks = ListTasksAsync(context, manager, all, cancellationToken);
+            await Task.WhenAll(standalone, tasks).ConfigureAwait(false);
+            return Sorted((await tasks.ConfigureAwait(false)).Concat(await standalone.ConfigureAwait(false)));
+        }
+
+        /// <summary>The containers started on members outside the swarm (no swarm service behind them), from every member's engine in parallel.</summary>
+        public Task<IReadOnlyList<SwarmContainer>> ListStandaloneAsync(ClusterContext context, bool all, IOperationReporter reporter, CancellationToken cancellationToken) =>
+            ListOnMembersAsync(context, all, standaloneOnly: true, reporter, cancellationToken);
+
+        /// <summary>The swarm's tasks as containers: two calls to the manager, a third only when a task names a node the context does not know yet.</summary>
+        private static async Task<IReadOnlyList<SwarmContainer>> ListTasksAsync(ClusterContext context, IDockerEngine manager, bool all, CancellationToken cancellationToken)
+        {
+            Task<IList<SwarmService>> services = manager.ListServicesAsync(null, cancellationToken);
+            Task<IList<TaskResponse>> tasks = manager.ListTasksAsync(null, desiredRunning: !all, cancellationToken);
+            await Task.WhenAll(services, tasks).ConfigureAwait(false);
+
+            var names = (await services.ConfigureAwait(false))
+                .Where(s => !string.IsNullOrEmpty(s.ID))
+                .ToDictionary(s => s.ID, s => s.Spec?.Name ?? s.ID, StringComparer.Ordinal);
+
+            // Like docker ps: running containers, and with -All every task the manager still has. A task whose service
+            // went between the two calls is being removed.
+            var listed = (await tasks.ConfigureAwait(false))
+                .Where(t => all || (t.Status?.State == TaskState.Running && !string.IsNullOrEmpty(t.Status.ContainerStatus?.ContainerID)))
+                .Select(t => (Task: t, Service: names.GetValueOrDefault(t.ServiceID ?? string.Empty)))
+                .Where(t => t.Service != null)
+                .ToList();
+            IReadOnlyList<NodeListResponse> nodes = await NodesOfAsync(context, listed.Select(t => t.Task), cancellationToken).ConfigureAwait(false);
+            DateTime now = DateTime.UtcNow;
+            return listed
+                .Select(t => ContainerMapper.FromTask(t.Task, t.Service!, nodes.FirstOrDefault(n => n.ID == t.Task.NodeID), context.Name, now))
+                .ToList();
+        }
+
+        /// <summary>Containers from every member's engine in parallel, as docker ps on each; a member that does not answer is skipped with a warning.</summary>
+        private static async Task<IReadOnlyList<SwarmContainer>> ListOnMembersAsync(ClusterContext context, bool all, bool standaloneOnly, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IEnumerable<Task<IReadOnlyList<SwarmContainer>>> perNode = context.Members.Select(async member =>
             {
@@ -126,7 +180,10 @@ namespace SwarmPS.Engine.Workloads
                     Task<SystemInfoResponse> info = engine.GetInfoAsync(cancellationToken);
                     IList<ContainerListResponse> containers = await engine.ListContainersAsync(all, cancellationToken).ConfigureAwait(false);
                     string node = (await info.ConfigureAwait(false)).Name ?? member.Name;
-                    return (IReadOnlyList<SwarmContainer>)containers.Select(c => ContainerMapper.Map(c, node, member.Address, context.Name)).ToList();
+                    return (IReadOnlyList<SwarmContainer>)containers
+                        .Select(c => ContainerMapper.Map(c, node, member.Address, context.Name))
+                        .Where(c => !standaloneOnly || string.IsNullOrEmpty(c.ServiceId))
+                        .ToList();
                 }
                 catch (SwarmException failure)
                 {
@@ -135,7 +192,23 @@ namespace SwarmPS.Engine.Workloads
                 }
             });
             IReadOnlyList<SwarmContainer>[] lists = await Task.WhenAll(perNode).ConfigureAwait(false);
-            return lists.SelectMany(l => l).OrderBy(c => c.Node, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+            return lists.SelectMany(l => l).ToList();
+        }
+
+        private static IReadOnlyList<SwarmContainer> Sorted(IEnumerable<SwarmContainer> containers) => containers
+            .OrderBy(c => c.Node, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(c => c.ContainerName, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+
+        /// <summary>The context's node list, read again only when one of <paramref name="tasks"/> runs on a node it does not know (one that joined since).</summary>
+        private static async Task<IReadOnlyList<NodeListResponse>> NodesOfAsync(ClusterContext context, IEnumerable<TaskResponse> tasks, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<NodeListResponse> nodes = context.Nodes;
+            var known = new HashSet<string>(nodes.Select(n => n.ID ?? string.Empty), StringComparer.Ordinal);
+            return tasks.Any(t => !string.IsNullOrEmpty(t.NodeID) && !known.Contains(t.NodeID))
+                ? await context.RefreshNodesAsync(cancellationToken).ConfigureAwait(false)
+                : nodes;
         }
 
         /// <summary>Removes a swarm service (and the secrets SwarmPS made for it), or a plain container on its node.</summary>
@@ -229,11 +302,42 @@ namespace SwarmPS.Engine.Workloads
             return (chosen.Select(s => s.Spec?.Name ?? string.Empty).ToList(), tasks);
         }
 
-        /// <summary>Streams a container's stdout and stderr line by line from its node's engine.</summary>
-        public async Task StreamLogsAsync(ClusterContext context, SwarmContainer container, int? tail, bool follow, Action<string> onLine, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>
+        /// Streams a container's log, each line led by the node/name of the container that wrote it. A swarm task's
+        /// log comes from the manager's service log: only that task's lines, or with <paramref name="everyReplica"/>
+        /// every task of its service, merged. A container outside the swarm, or any container when no manager
+        /// answers, is read on its node's engine.
+        /// </summary>
+        public async Task StreamLogsAsync(ClusterContext context, SwarmContainer container, bool everyReplica, LogOptions options, Action<string> onLine, IOperationReporter reporter, CancellationToken cancellationToken)
         {
+            IDockerEngine? manager = context.Manager;
+            if (!string.IsNullOrEmpty(container.ServiceId) && (manager != null || string.IsNullOrEmpty(container.ContainerId)))
+            {
+                manager ??= context.RequireManager();
+                IList<TaskResponse> tasks = await manager.ListTasksAsync(container.ServiceId, desiredRunning: false, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<NodeListResponse> nodes = await NodesOfAsync(context, tasks, cancellationToken).ConfigureAwait(false);
+                bool tty = tasks.Any(t => t.Spec?.ContainerSpec?.TTY == true);
+                string? onlyTask = everyReplica ? null : container.TaskId;
+                reporter.Verbose(onlyTask == null
+                    ? $"Reading the log of every replica of '{container.Name}' through the manager."
+                    : $"Reading the log of {container.ContainerName} through the manager.");
+                var writer = new ServiceLogWriter(container.Name, tasks.ToList(), nodes, options.Timestamps, onlyTask, onLine);
+                await manager.StreamServiceLogsAsync(container.ServiceId, tty, options, writer.Add, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             IDockerEngine engine = await EngineOfAsync(context, container, reporter, cancellationToken).ConfigureAwait(false);
-            await engine.StreamContainerLogsAsync(container.ContainerId, tail, follow, onLine, cancellationToken).ConfigureAwait(false);
+            string source = $"{container.Node}/{ReplicaNameOf(container)}";
+            await engine.StreamContainerLogsAsync(container.ContainerId, options, raw => onLine(LogLines.Prefix(raw, source, options.Timestamps)), cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>A container's name in a log: service.slot for a swarm task (its container name without the task id), else its name.</summary>
+        private static string ReplicaNameOf(SwarmContainer container)
+        {
+            string suffix = "." + container.TaskId;
+            return container.TaskId.Length > 0 && container.ContainerName.EndsWith(suffix, StringComparison.Ordinal)
+                ? container.ContainerName.Substring(0, container.ContainerName.Length - suffix.Length)
+                : container.Name;
         }
 
         /// <summary>Image tags present on the cluster's nodes (for completion).</summary>
@@ -261,15 +365,18 @@ namespace SwarmPS.Engine.Workloads
             return await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Swarm stops a removed service's containers in the background; wait, so a listing right after is true.</summary>
+        /// <summary>Swarm stops a removed service's containers in the background; wait until none runs, so a listing right after is true.</summary>
         private async Task WaitUntilContainersGoneAsync(ClusterContext context, string serviceId, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             reporter.Verbose("Waiting until the service's containers have stopped.");
+            IDockerEngine manager = context.RequireManager();
             DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while (DateTime.UtcNow < deadline)
             {
-                IReadOnlyList<SwarmContainer> left = await ListAsync(context, false, NullReporter.Instance, cancellationToken).ConfigureAwait(false);
-                if (!left.Any(c => c.ServiceId == serviceId))
+                // Every task, not the service's: the engine refuses a filter on a service that is gone. A task keeps
+                // its place until its container is down; the manager drops it after that.
+                IList<TaskResponse> tasks = await manager.ListTasksAsync(null, desiredRunning: false, cancellationToken).ConfigureAwait(false);
+                if (!tasks.Any(t => t.ServiceID == serviceId && t.Status?.State is TaskState state && state <= TaskState.Running))
                 {
                     return;
                 }
@@ -388,13 +495,9 @@ namespace SwarmPS.Engine.Workloads
                     .ToList();
                 if ((ulong)running.Count >= replicas)
                 {
-                    IReadOnlyList<NodeListResponse> nodes = context.Nodes;
-                    if (running.Any(t => !nodes.Any(n => n.ID == t.NodeID)))
-                    {
-                        nodes = await context.RefreshNodesAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    var containers = running.Select(t => ContainerMapper.FromTask(t, request.Name, request.Image, nodes.First(n => n.ID == t.NodeID), context.Name, changed)).ToList();
+                    IReadOnlyList<NodeListResponse> nodes = await NodesOfAsync(context, running, cancellationToken).ConfigureAwait(false);
+                    DateTime now = DateTime.UtcNow;
+                    var containers = running.Select(t => ContainerMapper.FromTask(t, request.Name, nodes.FirstOrDefault(n => n.ID == t.NodeID), context.Name, now, changed)).ToList();
                     reporter.Verbose($"'{request.Name}' runs on {string.Join(", ", containers.Select(c => c.Node))}.");
                     return containers;
                 }

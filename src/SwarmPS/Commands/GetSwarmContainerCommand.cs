@@ -9,7 +9,7 @@ using SwarmPS.Infrastructure;
 namespace SwarmPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Lists the containers on the cluster's nodes together, like docker ps across the cluster: node/name, image, status and host ports.</para>
+    /// <para type="synopsis">Lists the containers on the cluster's nodes together, like docker ps across the cluster: node/name, image, status and host ports, read from the manager.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SwarmContainer")]
     [OutputType(typeof(SwarmContainer))]
@@ -28,15 +28,19 @@ namespace SwarmPS.Commands
         [ArgumentCompleter(typeof(NodeNameCompleter))]
         public string[]? Node { get; set; }
 
-        /// <summary>Also show stopped containers (docker ps -a).</summary>
+        /// <summary>Also show stopped containers (docker ps -a), and swarm tasks that have no container.</summary>
         [Parameter]
         public SwitchParameter All { get; set; }
+
+        /// <summary>Also list the containers started on the members outside the swarm, which only each node's engine knows: asks every member.</summary>
+        [Parameter]
+        public SwitchParameter IncludeStandalone { get; set; }
 
         protected override void ProcessRecord()
         {
             ClusterContext context = ResolveContext();
             IReadOnlyList<SwarmContainer> containers = Array.Empty<SwarmContainer>();
-            RunAsync(async channel => containers = await Workloads.ListAsync(context, All.IsPresent, channel.ReporterFor(context.Name, "Listing containers"), StopToken).ConfigureAwait(false));
+            RunAsync(async channel => containers = await Workloads.ListAsync(context, All.IsPresent, IncludeStandalone.IsPresent, channel.ReporterFor(context.Name, "Listing containers"), StopToken).ConfigureAwait(false));
 
             IEnumerable<SwarmContainer> selected = Node == null ? containers : ContainerResolver.OnNodes(containers, Node);
             if (Name != null)

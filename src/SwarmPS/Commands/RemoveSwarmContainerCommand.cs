@@ -39,7 +39,7 @@ namespace SwarmPS.Commands
             else
             {
                 IReadOnlyList<SwarmContainer> all = Array.Empty<SwarmContainer>();
-                RunAsync(async channel => all = await Workloads.ListAsync(context, true, channel.ReporterFor(context.Name, "Listing containers"), StopToken).ConfigureAwait(false));
+                RunAsync(async channel => all = await Workloads.ListAsync(context, true, true, channel.ReporterFor(context.Name, "Listing containers"), StopToken).ConfigureAwait(false));
                 (IReadOnlyList<SwarmContainer> matches, IReadOnlyList<string> missing) = ContainerResolver.Select(all, Name);
                 targets = matches.ToList();
                 foreach (string name in missing)

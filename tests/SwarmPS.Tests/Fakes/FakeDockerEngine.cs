@@ -38,8 +38,11 @@ namespace SwarmPS.Tests.Fakes
         /// <summary>Images this engine has, by reference as docker images shows them (name:tag).</summary>
         public HashSet<string> Images { get; } = new HashSet<string>(StringComparer.Ordinal);
 
-        /// <summary>Log lines by container id, for StreamContainerLogsAsync.</summary>
+        /// <summary>Log lines by container id, for StreamContainerLogsAsync here and a manager's StreamServiceLogsAsync.</summary>
         public Dictionary<string, IReadOnlyList<string>> Logs { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+        /// <summary>Containers started on this host outside the swarm (docker run): only this engine lists them.</summary>
+        public List<ContainerListResponse> StandaloneContainers { get; } = new List<ContainerListResponse>();
 
         public SwarmInitParameters? InitParameters { get; private set; }
 
@@ -120,16 +123,33 @@ namespace SwarmPS.Tests.Fakes
 
         public Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken) => Call("SecretRemoveFailed", cancellationToken, () => Manager().DeleteSecret(secretId));
 
-        public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () => swarm.ContainersOn(this));
+        public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
+            (IList<ContainerListResponse>)swarm.ContainersOn(this).Concat(StandaloneContainers.Where(c => all || c.State == "running")).ToList());
 
-        public Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken) => Call("ContainerRemoveFailed", cancellationToken, () => swarm.RemoveContainer(containerId));
-
-        public Task StreamContainerLogsAsync(string containerId, int? tail, bool follow, Action<string> onLine, CancellationToken cancellationToken) => Call("ContainerLogFailed", cancellationToken, () =>
+        public Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken) => Call("ContainerRemoveFailed", cancellationToken, () =>
         {
-            IReadOnlyList<string> lines = Logs.TryGetValue(containerId, out IReadOnlyList<string>? found)
-                ? found
-                : throw FakeSwarm.Answer(HttpStatusCode.NotFound, $"No such container: {containerId}");
-            foreach (string line in lines.Skip(tail is int last ? Math.Max(0, lines.Count - last) : 0))
+            if (StandaloneContainers.RemoveAll(c => c.ID == containerId) == 0)
+            {
+                swarm.RemoveContainer(containerId);
+            }
+        });
+
+        public Task StreamContainerLogsAsync(string containerId, LogOptions options, Action<string> onLine, CancellationToken cancellationToken) => Call("ContainerLogFailed", cancellationToken, () =>
+        {
+            if (!Logs.ContainsKey(containerId))
+            {
+                throw FakeSwarm.Answer(HttpStatusCode.NotFound, $"No such container: {containerId}");
+            }
+
+            foreach (string line in LogOf(containerId, options))
+            {
+                onLine(options.Timestamps ? $"{FakeSwarm.LogTimestamp} {line}" : line);
+            }
+        });
+
+        public Task StreamServiceLogsAsync(string serviceId, bool tty, LogOptions options, Action<string> onLine, CancellationToken cancellationToken) => Call("ContainerLogFailed", cancellationToken, () =>
+        {
+            foreach (string line in Manager().ServiceLogLines(serviceId, options))
             {
                 onLine(line);
             }
@@ -143,6 +163,13 @@ namespace SwarmPS.Tests.Fakes
 
         public Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
             (IList<ImagesListResponse>)Images.Select(i => new ImagesListResponse { ID = "sha256:" + i, RepoTags = new List<string> { i } }).ToList());
+
+        /// <summary>The lines of a container's log here that <paramref name="options"/> ask for (its tail); none for a container without a log.</summary>
+        internal IEnumerable<string> LogOf(string containerId, LogOptions options)
+        {
+            IReadOnlyList<string> lines = Logs.TryGetValue(containerId, out IReadOnlyList<string>? found) ? found : Array.Empty<string>();
+            return lines.Skip(options.Tail is int last ? Math.Max(0, lines.Count - last) : 0);
+        }
 
         /// <summary>The swarm, when this engine is one of its managers; else the engine's 503 answer.</summary>
         private FakeSwarm Manager() => swarm.NodeOf(this)?.Role == "manager"

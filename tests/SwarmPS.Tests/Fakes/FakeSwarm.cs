@@ -24,6 +24,9 @@ namespace SwarmPS.Tests.Fakes
     {
         public const int SwarmPort = 2377;
 
+        /// <summary>The time the fake's log lines carry when timestamps are asked for.</summary>
+        public const string LogTimestamp = "2025-03-04T10:15:30.123456789Z";
+
         internal const string AlreadyInSwarmAnswer = "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
 
         internal const string NotManagerAnswer = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
@@ -405,6 +408,12 @@ namespace SwarmPS.Tests.Fakes
         {
             lock (gate)
             {
+                if (serviceId != null && !services.Any(s => s.ID == serviceId || s.Spec?.Name == serviceId))
+                {
+                    // The engine resolves the service filter first, so a service that is gone is an error, not an empty list.
+                    throw Answer(HttpStatusCode.NotFound, $"service {serviceId} not found");
+                }
+
                 return tasks.Where(t => (serviceId == null || t.ServiceID == serviceId) && (!desiredRunning || t.DesiredState == TaskState.Running)).ToList();
             }
         }
@@ -441,6 +450,31 @@ namespace SwarmPS.Tests.Fakes
             }
         }
 
+        /// <summary>
+        /// A service's log as the manager streams it with details: every task's lines (its tail, for each task), task
+        /// by task, each led by its node, service and task ids as the engine writes them, after the timestamp when asked.
+        /// </summary>
+        internal IReadOnlyList<string> ServiceLogLines(string serviceId, LogOptions options)
+        {
+            lock (gate)
+            {
+                SwarmService service = services.FirstOrDefault(s => s.ID == serviceId || s.Spec?.Name == serviceId)
+                    ?? throw Answer(HttpStatusCode.NotFound, $"service {serviceId} not found");
+                var lines = new List<string>();
+                foreach (TaskResponse task in tasks.Where(t => t.ServiceID == service.ID && t.Status?.ContainerStatus?.ContainerID != null))
+                {
+                    FakeNode? node = nodes.FirstOrDefault(n => n.Id == task.NodeID);
+                    string details = $"com.docker.swarm.node.id={task.NodeID},com.docker.swarm.service.id={service.ID},com.docker.swarm.task.id={task.ID}";
+                    foreach (string line in node?.Engine.LogOf(task.Status!.ContainerStatus!.ContainerID, options) ?? Enumerable.Empty<string>())
+                    {
+                        lines.Add(options.Timestamps ? $"{LogTimestamp} {details} {line}" : $"{details} {line}");
+                    }
+                }
+
+                return lines;
+            }
+        }
+
         /// <summary>The containers of running tasks on the engine's node, as docker ps lists them there.</summary>
         internal IList<ContainerListResponse> ContainersOn(FakeDockerEngine engine)
         {
@@ -457,7 +491,7 @@ namespace SwarmPS.Tests.Fakes
                         Image = t.Spec?.ContainerSpec?.Image ?? string.Empty,
                         State = "running",
                         Status = "Up",
-                        Labels = new Dictionary<string, string> { ["com.docker.swarm.service.name"] = service, ["com.docker.swarm.service.id"] = t.ServiceID ?? string.Empty },
+                        Labels = new Dictionary<string, string> { ["com.docker.swarm.service.name"] = service, ["com.docker.swarm.service.id"] = t.ServiceID ?? string.Empty, ["com.docker.swarm.task.id"] = t.ID },
                     };
                 }).ToList();
             }

@@ -141,10 +141,10 @@ Describe 'Set-SwarmContainer: rolling image updates' -Tag Lab {
 Describe 'Restart-SwarmContainer' -Tag Lab {
     It 'replaces every container and keeps the settings' {
         New-SwarmContainer -Name restarted -Image $Lab.image -Command sleep, 3600 -Replicas 2 -Confirm:$false | Out-Null
-        $before = @(Get-SwarmContainer -Name restarted).ContainerId
+        $before = @(Get-SwarmContainer -Name restarted)
         $after = Restart-SwarmContainer -Name restarted -Confirm:$false
         $after | Should -HaveCount 2
-        $after | ForEach-Object { $_.Changed | Should -BeTrue; $_.ContainerId | Should -Not -BeIn $before; $_.Image | Should -Be "$($Lab.image):latest" }
+        $after | ForEach-Object { $_.Changed | Should -BeTrue; $_.ContainerId | Should -Not -BeIn $before.ContainerId; $_.Image | Should -Be $before[0].Image }
         Invoke-LabSsh -Node $Node1 -Command "sudo -n docker service inspect restarted --format '{{.Spec.TaskTemplate.ForceUpdate}}'" | Should -Be '1'
     }
 }

@@ -94,7 +94,8 @@ Describe 'Set-SwarmContainer: rolling image updates' -Tag Lab {
     }
 
     It 'updates the image one container at a time, start first, and no request fails' {
-        $addresses = $Lab.nodes.address
+        # (not $Lab.nodes.address: on an array that finds Array.Address, a method, before the nodes' property)
+        $addresses = @($Lab.nodes | ForEach-Object address)
         $stop = Join-Path $Scratch 'stop-probing'
         # Like a load balancer in front of the nodes: a request fails only when no node answers on the port.
         $probe = Start-ThreadJob -ArgumentList $addresses, $stop -ScriptBlock {

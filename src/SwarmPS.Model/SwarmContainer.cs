@@ -23,6 +23,7 @@ namespace SwarmPS
             Status = data.Status;
             Ports = data.Ports.ToArray();
             Cluster = data.Cluster;
+            Health = data.Health;
             Changed = data.Changed;
         }
 
@@ -64,6 +65,9 @@ namespace SwarmPS
         public string Cluster { get; }
 
         /// <summary>True when the command that returned this object created it.</summary>
+        /// <summary>healthy, unhealthy or starting for a container with a health check (as docker ps shows it); empty otherwise.</summary>
+        public string Health { get; }
+
         public bool Changed { get; }
 
         /// <summary>node/name, as classic swarm's docker ps named containers.</summary>
@@ -100,6 +104,8 @@ namespace SwarmPS
         public IEnumerable<string> Ports { get; init; } = Array.Empty<string>();
 
         public string Cluster { get; init; } = string.Empty;
+
+        public string Health { get; init; } = string.Empty;
 
         public bool Changed { get; init; }
     }

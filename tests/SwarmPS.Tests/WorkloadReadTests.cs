@@ -44,6 +44,28 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
+        public async Task List_ShowsTheHealthOfHealthCheckedContainers_AskingOnlyTheNodesThatRunThem()
+        {
+            (FakeSwarm swarm, FakeDockerEngine[] hosts, FakeEngineSource engines) = Swarm(3);
+            swarm.ContainerHealth = "unhealthy";
+            ServiceSpec checkedSpec = Spec("api", "swarmps/busybox", replicas: 1, constraint: "node.hostname==core-02");
+            checkedSpec.TaskTemplate!.ContainerSpec!.Healthcheck = new HealthcheckConfig { Test = new List<string> { "CMD-SHELL", "exit 1" } };
+            swarm.AddService(checkedSpec);
+            swarm.AddService(Spec("plain", "swarmps/busybox", replicas: 1, constraint: "node.hostname==core-03"));
+            ClusterContext context = await ResolveAsync(engines);
+
+            IReadOnlyList<SwarmContainer> listed = await workloads.ListAsync(context, false, false, NullReporter.Instance, CancellationToken.None);
+
+            SwarmContainer api = Assert.Single(listed, c => c.Name == "api");
+            Assert.Equal("unhealthy", api.Health);
+            Assert.EndsWith("(unhealthy)", api.Status, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, Assert.Single(listed, c => c.Name == "plain").Health);
+            Assert.Equal(1, hosts[1].CountOf("ListContainers"));
+            Assert.Equal(0, hosts[2].CountOf("ListContainers"));
+            Assert.Equal(0, hosts[0].CountOf("ListContainers"));
+        }
+
+        [Fact]
         public async Task List_ReadsTheNodesAgain_OnlyForANodeThatJoinedAfterTheContext()
         {
             (FakeSwarm swarm, FakeDockerEngine[] hosts, FakeEngineSource engines) = Swarm(2);

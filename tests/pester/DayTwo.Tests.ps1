@@ -177,3 +177,12 @@ Describe 'Reservations' -Tag Lab {
         Invoke-LabSsh -Node $Node1 -Command "sudo -n docker service inspect reserved --format '{{.Spec.TaskTemplate.Resources.Reservations.NanoCPUs}}'" | Should -Be '500000000'
     }
 }
+
+Describe 'Health checks' -Tag Lab {
+    It 'shows a health-checked container''s health, as docker ps does' {
+        New-SwarmContainer -Name checked -Image $Lab.image -Command sleep, 3600 -HealthCommand 'true' -HealthInterval 1s -HealthRetries 1 -Confirm:$false | Out-Null
+        Wait-Until { (Get-SwarmContainer -Name checked).Health -eq 'healthy' } -Timeout 60 -Because 'the check passes within a few intervals'
+        (Get-SwarmContainer -Name checked).Status | Should -BeLike 'Up * (healthy)'
+        (Get-SwarmContainer -Name scaled).Health | Should -BeNullOrEmpty
+    }
+}

@@ -32,6 +32,7 @@ namespace SwarmPS.Engine.Workloads
                 Created = container.Created == default ? null : container.Created,
                 State = container.State ?? string.Empty,
                 Status = container.Status ?? string.Empty,
+                Health = HealthOf(container.Status),
                 Ports = (container.Ports ?? new List<PortSummary>())
                     .Where(p => p.PublicPort is > 0)
                     .Select(p => FormatPort(address, p.PublicPort!.Value, p.PrivatePort, p.Type))
@@ -47,7 +48,7 @@ namespace SwarmPS.Engine.Workloads
         /// <paramref name="node"/> (null while the task has none), the engine's name for the container, the task's
         /// state, a docker ps status as of <paramref name="now"/> (UTC) and the host-mode ports.
         /// </summary>
-        public static SwarmContainer FromTask(TaskResponse task, string service, NodeListResponse? node, string cluster, DateTime now, bool changed = false)
+        public static SwarmContainer FromTask(TaskResponse task, string service, NodeListResponse? node, string cluster, DateTime now, bool changed = false, string health = "")
         {
             string address = node == null ? string.Empty : NodeMapper.AddressOf(node);
             ContainerSpec? spec = task.Spec?.ContainerSpec;
@@ -65,7 +66,9 @@ namespace SwarmPS.Engine.Workloads
                 Command = string.Join(" ", (spec?.Command ?? new List<string>()).Concat(spec?.Args ?? new List<string>())),
                 Created = task.CreatedAt,
                 State = task.Status?.State?.ToString().ToLowerInvariant() ?? string.Empty,
-                Status = StatusOf(task, now),
+                // docker ps puts the health after the uptime: Up 5 minutes (healthy).
+                Status = health.Length == 0 ? StatusOf(task, now) : $"{StatusOf(task, now)} ({(health == "starting" ? "health: starting" : health)})",
+                Health = health,
                 Ports = (task.Status?.PortStatus?.Ports ?? new List<PortConfig>())
                     .Where(p => p.PublishedPort is > 0)
                     .Select(p => FormatPort(address, p.PublishedPort!.Value, p.TargetPort ?? 0, p.Protocol))
@@ -84,6 +87,16 @@ namespace SwarmPS.Engine.Workloads
             task.Slot is > 0 ? $"{service}.{task.Slot}" : service;
 
         /// <summary>docker ps's status for a task: Up 5 minutes, Exited (0) 2 hours ago, or, without a container, the state and why (Pending: no suitable node ...).</summary>
+        /// <summary>The health in a docker ps status line: Up 5 minutes (healthy), (unhealthy), (health: starting); empty when it has none.</summary>
+        public static string HealthOf(string? status)
+        {
+            string text = status ?? string.Empty;
+            return text.EndsWith("(healthy)", StringComparison.Ordinal) ? "healthy"
+                : text.EndsWith("(unhealthy)", StringComparison.Ordinal) ? "unhealthy"
+                : text.EndsWith("(health: starting)", StringComparison.Ordinal) ? "starting"
+                : string.Empty;
+        }
+
         internal static string StatusOf(TaskResponse task, DateTime now)
         {
             TaskStatus? status = task.Status;

@@ -135,7 +135,7 @@ namespace SwarmPS.Engine.Workloads
             Task<IReadOnlyList<SwarmContainer>> standalone = includeStandalone
                 ? ListOnMembersAsync(context, all, standaloneOnly: true, reporter, cancellationToken)
                 : Task.FromResult<IReadOnlyList<SwarmContainer>>(Array.Empty<SwarmContainer>());
-            Task<IReadOnlyList<SwarmContainer>> tasks = ListTasksAsync(context, manager, all, cancellationToken);
+            Task<IReadOnlyList<SwarmContainer>> tasks = ListTasksAsync(context, manager, all, reporter, cancellationToken);
             await Task.WhenAll(standalone, tasks).ConfigureAwait(false);
             return Sorted((await tasks.ConfigureAwait(false)).Concat(await standalone.ConfigureAwait(false)));
         }
@@ -145,7 +145,7 @@ namespace SwarmPS.Engine.Workloads
             ListOnMembersAsync(context, all, standaloneOnly: true, reporter, cancellationToken);
 
         /// <summary>The swarm's tasks as containers: two calls to the manager, a third only when a task names a node the context does not know yet.</summary>
-        private static async Task<IReadOnlyList<SwarmContainer>> ListTasksAsync(ClusterContext context, IDockerEngine manager, bool all, CancellationToken cancellationToken)
+        private static async Task<IReadOnlyList<SwarmContainer>> ListTasksAsync(ClusterContext context, IDockerEngine manager, bool all, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             Task<IList<SwarmService>> services = manager.ListServicesAsync(null, cancellationToken);
             Task<IList<TaskResponse>> tasks = manager.ListTasksAsync(null, desiredRunning: !all, cancellationToken);
@@ -154,6 +154,7 @@ namespace SwarmPS.Engine.Workloads
             var names = (await services.ConfigureAwait(false))
                 .Where(s => !string.IsNullOrEmpty(s.ID))
                 .ToDictionary(s => s.ID, s => s.Spec?.Name ?? s.ID, StringComparer.Ordinal);
+            var checkedServices = new HashSet<string>((await services.ConfigureAwait(false)).Where(HasHealthCheck).Select(s => s.ID), StringComparer.Ordinal);
 
             // Like docker ps: running containers, and with -All every task the manager still has. A task whose service
             // went between the two calls is being removed.
@@ -163,10 +164,50 @@ namespace SwarmPS.Engine.Workloads
                 .Where(t => t.Service != null)
                 .ToList();
             IReadOnlyList<NodeListResponse> nodes = await NodesOfAsync(context, listed.Select(t => t.Task), cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, string> health = await HealthAsync(context, listed.Select(t => t.Task).Where(t => checkedServices.Contains(t.ServiceID ?? string.Empty)), reporter, cancellationToken).ConfigureAwait(false);
             DateTime now = DateTime.UtcNow;
             return listed
-                .Select(t => ContainerMapper.FromTask(t.Task, t.Service!, nodes.FirstOrDefault(n => n.ID == t.Task.NodeID), context.Name, now))
+                .Select(t => ContainerMapper.FromTask(t.Task, t.Service!, nodes.FirstOrDefault(n => n.ID == t.Task.NodeID), context.Name, now,
+                    health: health.GetValueOrDefault(t.Task.Status?.ContainerStatus?.ContainerID ?? string.Empty, string.Empty)))
                 .ToList();
+        }
+
+        /// <summary>
+        /// The health of running health-checked containers, by container id. Only the engine of a node that runs one
+        /// knows it (the manager's tasks do not carry it), so each such node is asked once, in parallel; a service
+        /// without a health check costs no call.
+        /// </summary>
+        private static async Task<IReadOnlyDictionary<string, string>> HealthAsync(ClusterContext context, IEnumerable<TaskResponse> tasks, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            var wanted = tasks.Where(t => t.Status?.State == TaskState.Running && !string.IsNullOrEmpty(t.Status.ContainerStatus?.ContainerID)).ToList();
+            IEnumerable<Task<IEnumerable<KeyValuePair<string, string>>>> perNode = wanted.GroupBy(t => t.NodeID ?? string.Empty).Select(async group =>
+            {
+                ClusterMember? member = context.MemberOfNode(group.Key);
+                if (member == null)
+                {
+                    return Enumerable.Empty<KeyValuePair<string, string>>();
+                }
+
+                try
+                {
+                    IDockerEngine engine = await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
+                    IList<ContainerListResponse> containers = await engine.ListContainersAsync(false, cancellationToken).ConfigureAwait(false);
+                    var ids = new HashSet<string>(group.Select(t => t.Status!.ContainerStatus!.ContainerID), StringComparer.Ordinal);
+                    return containers.Where(c => ids.Contains(c.ID)).Select(c => new KeyValuePair<string, string>(c.ID, ContainerMapper.HealthOf(c.Status))).ToList();
+                }
+                catch (SwarmException failure)
+                {
+                    reporter.Warning($"The health of the containers on {member.Name} is unknown: {failure.Message}");
+                    return Enumerable.Empty<KeyValuePair<string, string>>();
+                }
+            });
+            return (await Task.WhenAll(perNode).ConfigureAwait(false)).SelectMany(pairs => pairs).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        }
+
+        private static bool HasHealthCheck(SwarmService service)
+        {
+            IList<string>? test = service.Spec?.TaskTemplate?.ContainerSpec?.Healthcheck?.Test;
+            return test != null && test.Count > 0 && test[0] != "NONE";
         }
 
         /// <summary>Containers from every member's engine in parallel, as docker ps on each; a member that does not answer is skipped with a warning.</summary>

@@ -149,6 +149,9 @@ namespace SwarmPS.Tests.Fakes
         }
 
         /// <summary>Set-up: a service as if created earlier, its tasks running.</summary>
+        /// <summary>The health a health-checked container reports on its node: healthy, unhealthy or health: starting.</summary>
+        public string ContainerHealth { get; set; } = "healthy";
+
         /// <summary>How the next rolling update ends, as swarm's UpdateStatus says: completed (the default), paused or rollback_completed.</summary>
         public string UpdateOutcome { get; set; } = "completed";
 
@@ -490,7 +493,8 @@ namespace SwarmPS.Tests.Fakes
                         Names = new List<string> { $"/{service}.{t.Slot}.{t.ID}" },
                         Image = t.Spec?.ContainerSpec?.Image ?? string.Empty,
                         State = "running",
-                        Status = "Up",
+                        // Like docker ps: a health-checked container shows its health after the uptime.
+                        Status = t.Spec?.ContainerSpec?.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE" ? $"Up ({ContainerHealth})" : "Up",
                         Labels = new Dictionary<string, string> { ["com.docker.swarm.service.name"] = service, ["com.docker.swarm.service.id"] = t.ServiceID ?? string.Empty, ["com.docker.swarm.task.id"] = t.ID },
                     };
                 }).ToList();

@@ -60,23 +60,7 @@ namespace SwarmPS.Commands
 
             ClusterContext context = ResolveContext();
             var updater = new ContainerUpdater();
-            foreach (string service in ServiceNamesFor(context, names, piped))
-            {
-                ContainerChangePlan? plan = null;
-                RunForTarget(service, "Restarting containers", async reporter =>
-                {
-                    plan = await updater.PlanRestartAsync(context, service, StopToken).ConfigureAwait(false);
-                    return null;
-                });
-                if (plan == null || !ShouldProcess(service, plan.Describe()))
-                {
-                    continue;
-                }
-
-                ContainerChangePlan approved = plan;
-                RunForTarget(service, "Restarting containers", async reporter =>
-                    await updater.ApplyAsync(context, approved, NoWait.IsPresent, timeout, reporter, StopToken).ConfigureAwait(false));
-            }
+            ChangeServices(context, ServiceNamesFor(context, names, piped), "Restarting containers", (service, reporter) => updater.PlanRestartAsync(context, service, StopToken), NoWait.IsPresent, timeout);
         }
     }
 }

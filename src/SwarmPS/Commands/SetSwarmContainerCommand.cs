@@ -113,30 +113,9 @@ namespace SwarmPS.Commands
 
             ClusterContext context = ResolveContext();
             var updater = new ContainerUpdater();
-            foreach (string service in ServiceNamesFor(context, names, piped))
-            {
-                ContainerChangePlan? plan = null;
-                RunForTarget(service, "Changing containers", async reporter =>
-                {
-                    plan = Rollback.IsPresent
-                        ? await updater.PlanRollbackAsync(context, service, StopToken).ConfigureAwait(false)
-                        : await updater.PlanUpdateAsync(context, service, settings, reporter, StopToken).ConfigureAwait(false);
-                    return null;
-                });
-                if (plan == null)
-                {
-                    continue;
-                }
-
-                ContainerChangePlan approved = plan;
-                if (approved.NeedsChange && !ShouldProcess(service, approved.Describe()))
-                {
-                    continue;
-                }
-
-                RunForTarget(service, "Changing containers", async reporter =>
-                    await updater.ApplyAsync(context, approved, NoWait.IsPresent, timeout, reporter, StopToken).ConfigureAwait(false));
-            }
+            ChangeServices(context, ServiceNamesFor(context, names, piped), "Changing containers", (service, reporter) => Rollback.IsPresent
+                ? updater.PlanRollbackAsync(context, service, StopToken)
+                : updater.PlanUpdateAsync(context, service, settings, reporter, StopToken), NoWait.IsPresent, timeout);
         }
 
         private ContainerSettings BuildChange()

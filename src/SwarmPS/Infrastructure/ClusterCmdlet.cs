@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.State;
 using SwarmPS.Engine.Workloads;
@@ -71,6 +72,32 @@ namespace SwarmPS.Infrastructure
             }
 
             return matches;
+        }
+
+        /// <summary>
+        /// Plans a change for each service, asks (ShouldProcess, with the plan's field-by-field text) for each that
+        /// would change, and applies the approved ones; each service's failure is an error for it alone.
+        /// </summary>
+        internal void ChangeServices(ClusterContext context, IReadOnlyList<string> services, string activity, Func<string, IOperationReporter, Task<ContainerChangePlan>> plan, bool noWait, TimeSpan timeout)
+        {
+            var updater = new ContainerUpdater();
+            foreach (string service in services)
+            {
+                ContainerChangePlan? planned = null;
+                RunForTarget(service, activity, async reporter =>
+                {
+                    planned = await plan(service, reporter).ConfigureAwait(false);
+                    return null;
+                });
+                if (planned == null || (planned.NeedsChange && !ShouldProcess(service, planned.Describe())))
+                {
+                    continue;
+                }
+
+                ContainerChangePlan approved = planned;
+                RunForTarget(service, activity, async reporter =>
+                    await updater.ApplyAsync(context, approved, noWait, timeout, reporter, StopToken).ConfigureAwait(false));
+            }
         }
 
         /// <summary>Makes a cluster the current one, for this session and later ones.</summary>

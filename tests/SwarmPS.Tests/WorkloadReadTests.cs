@@ -66,6 +66,22 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
+        public async Task List_WithIncludeStandalone_TakesTheHealthFromTheNodesItAsksAnyway()
+        {
+            (FakeSwarm swarm, FakeDockerEngine[] hosts, FakeEngineSource engines) = Swarm(2);
+            ServiceSpec checkedSpec = Spec("api", "swarmps/busybox", replicas: 1, constraint: "node.hostname==core-02");
+            checkedSpec.TaskTemplate!.ContainerSpec!.Healthcheck = new HealthcheckConfig { Test = new List<string> { "CMD-SHELL", "true" } };
+            swarm.AddService(checkedSpec);
+            ClusterContext context = await ResolveAsync(engines);
+
+            IReadOnlyList<SwarmContainer> listed = await workloads.ListAsync(context, false, true, NullReporter.Instance, CancellationToken.None);
+
+            Assert.Equal("healthy", Assert.Single(listed, c => c.Name == "api").Health);
+            Assert.Equal(1, hosts[1].CountOf("ListContainers"));
+            Assert.Equal(1, hosts[0].CountOf("ListContainers"));
+        }
+
+        [Fact]
         public async Task List_ReadsTheNodesAgain_OnlyForANodeThatJoinedAfterTheContext()
         {
             (FakeSwarm swarm, FakeDockerEngine[] hosts, FakeEngineSource engines) = Swarm(2);

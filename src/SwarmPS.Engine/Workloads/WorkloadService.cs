@@ -132,12 +132,19 @@ namespace SwarmPS.Engine.Workloads
                 return Sorted(await ListOnMembersAsync(context, all, standaloneOnly: false, reporter, cancellationToken).ConfigureAwait(false));
             }
 
-            Task<IReadOnlyList<SwarmContainer>> standalone = includeStandalone
-                ? ListOnMembersAsync(context, all, standaloneOnly: true, reporter, cancellationToken)
-                : Task.FromResult<IReadOnlyList<SwarmContainer>>(Array.Empty<SwarmContainer>());
-            Task<IReadOnlyList<SwarmContainer>> tasks = ListTasksAsync(context, manager, all, reporter, cancellationToken);
-            await Task.WhenAll(standalone, tasks).ConfigureAwait(false);
-            return Sorted((await tasks.ConfigureAwait(false)).Concat(await standalone.ConfigureAwait(false)));
+            if (!includeStandalone)
+            {
+                return Sorted(await ListTasksAsync(context, manager, all, null, reporter, cancellationToken).ConfigureAwait(false));
+            }
+
+            // Every node is asked anyway: its docker ps also gives the health of every swarm container on it, even one
+            // whose health check comes from its image alone.
+            IReadOnlyList<SwarmContainer> onMembers = await ListOnMembersAsync(context, all, standaloneOnly: false, reporter, cancellationToken).ConfigureAwait(false);
+            var health = onMembers.Where(c => c.ServiceId.Length > 0 && c.ContainerId.Length > 0)
+                .GroupBy(c => c.ContainerId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First().Health, StringComparer.Ordinal);
+            IReadOnlyList<SwarmContainer> tasks = await ListTasksAsync(context, manager, all, health, reporter, cancellationToken).ConfigureAwait(false);
+            return Sorted(tasks.Concat(onMembers.Where(c => c.ServiceId.Length == 0)));
         }
 
         /// <summary>The containers started on members outside the swarm (no swarm service behind them), from every member's engine in parallel.</summary>
@@ -145,7 +152,8 @@ namespace SwarmPS.Engine.Workloads
             ListOnMembersAsync(context, all, standaloneOnly: true, reporter, cancellationToken);
 
         /// <summary>The swarm's tasks as containers: two calls to the manager, a third only when a task names a node the context does not know yet.</summary>
-        private static async Task<IReadOnlyList<SwarmContainer>> ListTasksAsync(ClusterContext context, IDockerEngine manager, bool all, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <param name="knownHealth">The health of containers by id when every node was asked already; null to ask the nodes of health-checked services.</param>
+        private static async Task<IReadOnlyList<SwarmContainer>> ListTasksAsync(ClusterContext context, IDockerEngine manager, bool all, IReadOnlyDictionary<string, string>? knownHealth, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             Task<IList<SwarmService>> services = manager.ListServicesAsync(null, cancellationToken);
             Task<IList<TaskResponse>> tasks = manager.ListTasksAsync(null, desiredRunning: !all, cancellationToken);
@@ -164,7 +172,8 @@ namespace SwarmPS.Engine.Workloads
                 .Where(t => t.Service != null)
                 .ToList();
             IReadOnlyList<NodeListResponse> nodes = await NodesOfAsync(context, listed.Select(t => t.Task), cancellationToken).ConfigureAwait(false);
-            IReadOnlyDictionary<string, string> health = await HealthAsync(context, listed.Select(t => t.Task).Where(t => checkedServices.Contains(t.ServiceID ?? string.Empty)), reporter, cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, string> health = knownHealth
+                ?? await HealthAsync(context, listed.Select(t => t.Task).Where(t => checkedServices.Contains(t.ServiceID ?? string.Empty)), reporter, cancellationToken).ConfigureAwait(false);
             DateTime now = DateTime.UtcNow;
             return listed
                 .Select(t => ContainerMapper.FromTask(t.Task, t.Service!, nodes.FirstOrDefault(n => n.ID == t.Task.NodeID), context.Name, now,

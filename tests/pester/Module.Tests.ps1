@@ -109,3 +109,27 @@ Describe 'Sessions' -Tag Lab {
         }
     }
 }
+
+Describe 'Bad input is refused before anything is touched' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $script:BadInputScratch = Initialize-TestState
+    }
+
+    AfterAll {
+        Remove-Item -Recurse -Force $BadInputScratch -ErrorAction Ignore
+    }
+
+    It 'names a cluster name that is a path, instead of throwing a bare exception' {
+        { Remove-SwarmCluster -Name '../clusters/x' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ClusterNameInvalid,SwarmPS.Commands.RemoveSwarmClusterCommand'
+    }
+
+    It 'refuses an environment variable with an empty name or an = in its name' {
+        New-SwarmCluster -Name badinput | Out-Null
+        { New-SwarmContainer -Name web -Image swarmps/busybox -Env @{ '' = 'x' } -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EnvInvalid,SwarmPS.Commands.NewSwarmContainerCommand'
+        { New-SwarmContainer -Name web -Image swarmps/busybox -Env @{ 'A=B' = 'x' } -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EnvInvalid,SwarmPS.Commands.NewSwarmContainerCommand'
+    }
+}

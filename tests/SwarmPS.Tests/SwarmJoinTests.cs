@@ -108,6 +108,22 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
+        public async Task Join_WhileSwarmStillRegistersTheNewNode_ReadsItAgain_AndStillCopiesTheEngineLabels()
+        {
+            ClusterContext context = await ResolveAsync();
+            await service.StartManagerAsync(context, core1, null, false, NullReporter.Instance, CancellationToken.None);
+            swarm.NodeUpdatesRacedBySwarm = 2;
+            int updatesBefore = core1.CountOf("UpdateNode");
+
+            await service.JoinAsync(context, core2, "worker", null, false, NullReporter.Instance, CancellationToken.None);
+
+            // "update out of sequence" twice, then the third read and update go through.
+            Assert.Equal("hdd", swarm.NodeOf(core2)!.Labels["storage"]);
+            Assert.Equal(updatesBefore + 3, core1.CountOf("UpdateNode"));
+            Assert.Equal(0, swarm.NodeUpdatesRacedBySwarm);
+        }
+
+        [Fact]
         public async Task Join_OfAHostInAnotherSwarm_FailsWithNodeInOtherSwarm_AndCallsNothingAfterTheInfoRead()
         {
             var other = new FakeSwarm("swarm-b");

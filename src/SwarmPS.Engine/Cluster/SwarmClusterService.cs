@@ -44,19 +44,10 @@ namespace SwarmPS.Engine.Cluster
         public async Task<SwarmNode> UpdateNodeAsync(ClusterContext context, string nodeId, NodeChange change, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IDockerEngine manager = context.RequireManager();
-            NodeListResponse node = await manager.InspectNodeAsync(nodeId, cancellationToken).ConfigureAwait(false);
-            var spec = new NodeUpdateParameters
-            {
-                Name = node.Spec?.Name,
-                Role = node.Spec?.Role,
-                Availability = node.Spec?.Availability,
-                Labels = new Dictionary<string, string>(node.Spec?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-            };
-            bool changed = change.ApplyTo(spec);
+            (NodeListResponse node, bool changed) = await UpdateNodeSpecAsync(manager, nodeId, change.ApplyTo, cancellationToken).ConfigureAwait(false);
             if (changed)
             {
-                reporter.Verbose($"Updating node {node.Description?.Hostname}: {change.Describe()}.");
-                await manager.UpdateNodeAsync(node.ID, node.Version?.Index ?? 0, spec, cancellationToken).ConfigureAwait(false);
+                reporter.Verbose($"Updated node {node.Description?.Hostname}: {change.Describe()}.");
                 if (change.Role == "manager")
                 {
                     await WaitUntilReachableManagerAsync(manager, node.ID, reporter, cancellationToken).ConfigureAwait(false);
@@ -273,25 +264,56 @@ namespace SwarmPS.Engine.Cluster
                 return;
             }
 
-            IDockerEngine manager = context.RequireManager();
-            NodeListResponse node = await manager.InspectNodeAsync(nodeId, cancellationToken).ConfigureAwait(false);
-            var labels = new Dictionary<string, string>(node.Spec?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-            bool added = false;
-            foreach (KeyValuePair<string, string> label in engineLabels)
+            (_, bool added) = await UpdateNodeSpecAsync(context.RequireManager(), nodeId, spec =>
             {
-                added |= labels.TryAdd(label.Key, label.Value);
-            }
+                bool any = false;
+                foreach (KeyValuePair<string, string> label in engineLabels)
+                {
+                    any |= spec.Labels.TryAdd(label.Key, label.Value);
+                }
 
-            if (!added)
+                return any;
+            }, cancellationToken).ConfigureAwait(false);
+            if (added)
             {
-                return;
+                reporter.Verbose($"Copied engine labels {string.Join(", ", engineLabels.Select(l => $"{l.Key}={l.Value}"))} to node labels, so constraints can use them.");
+                await context.RefreshNodesAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
 
-            reporter.Verbose($"Copying engine labels {string.Join(", ", engineLabels.Select(l => $"{l.Key}={l.Value}"))} to node labels, so constraints can use them.");
-            await manager.UpdateNodeAsync(node.ID, node.Version?.Index ?? 0,
-                new NodeUpdateParameters { Name = node.Spec?.Name, Role = node.Spec?.Role, Availability = node.Spec?.Availability, Labels = labels },
-                cancellationToken).ConfigureAwait(false);
-            await context.RefreshNodesAsync(cancellationToken).ConfigureAwait(false);
+        /// <summary>
+        /// Reads a node, lets <paramref name="apply"/> change its spec (false: nothing to change) and sends the update.
+        /// Swarm refuses an update made from a version that has moved on ("update out of sequence"), which happens
+        /// while a node that just joined is still being registered: then the node is read again and the change
+        /// applied anew, a few times.
+        /// </summary>
+        private static async Task<(NodeListResponse Node, bool Changed)> UpdateNodeSpecAsync(IDockerEngine manager, string nodeId, Func<NodeUpdateParameters, bool> apply, CancellationToken cancellationToken)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                NodeListResponse node = await manager.InspectNodeAsync(nodeId, cancellationToken).ConfigureAwait(false);
+                var spec = new NodeUpdateParameters
+                {
+                    Name = node.Spec?.Name,
+                    Role = node.Spec?.Role,
+                    Availability = node.Spec?.Availability,
+                    Labels = new Dictionary<string, string>(node.Spec?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+                };
+                if (!apply(spec))
+                {
+                    return (node, false);
+                }
+
+                try
+                {
+                    await manager.UpdateNodeAsync(node.ID, node.Version?.Index ?? 0, spec, cancellationToken).ConfigureAwait(false);
+                    return (node, true);
+                }
+                catch (SwarmException moved) when (moved.ErrorId == "UpdateOutOfSequence" && attempt < 5)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         private static void RememberMember(ClusterContext context, IDockerEngine engine, string nodeId)

@@ -75,6 +75,12 @@ namespace SwarmPS.Engine.Docker
                     $"{what} on {host} failed: {host} is not a manager of a swarm ({body}). Run it against a manager of the cluster.", host, failure);
             }
 
+            if (body.Contains("update out of sequence", StringComparison.OrdinalIgnoreCase))
+            {
+                return new SwarmException("UpdateOutOfSequence", SwarmErrorKind.InvalidOperation,
+                    $"{what} on {host} failed: it was changed by someone else since it was read ({body}). Run the command again.", host, failure);
+            }
+
             SwarmErrorKind kind = failure.StatusCode switch
             {
                 HttpStatusCode.BadRequest => SwarmErrorKind.InvalidArgument,

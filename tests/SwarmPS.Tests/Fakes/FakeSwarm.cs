@@ -149,6 +149,9 @@ namespace SwarmPS.Tests.Fakes
         }
 
         /// <summary>Set-up: a service as if created earlier, its tasks running.</summary>
+        /// <summary>How many node updates find that swarm changed the node since it was read (update out of sequence).</summary>
+        public int NodeUpdatesRacedBySwarm { get; set; }
+
         /// <summary>The health a health-checked container reports on its node: healthy, unhealthy or health: starting.</summary>
         public string ContainerHealth { get; set; } = "healthy";
 
@@ -299,6 +302,13 @@ namespace SwarmPS.Tests.Fakes
             lock (gate)
             {
                 FakeNode node = Find(id);
+                if (NodeUpdatesRacedBySwarm > 0)
+                {
+                    // Swarm moved the node on between the read and the update, as it does while registering a new node.
+                    NodeUpdatesRacedBySwarm--;
+                    node.Version++;
+                }
+
                 if (version != node.Version)
                 {
                     throw Answer(HttpStatusCode.InternalServerError, "rpc error: code = Unknown desc = update out of sequence");

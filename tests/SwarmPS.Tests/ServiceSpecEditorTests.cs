@@ -152,8 +152,8 @@ namespace SwarmPS.Tests
         [Theory]
         [InlineData("swarmps/web", "swarmps/web:latest")]
         [InlineData("swarmps/web:v2@sha256:abc", "swarmps/web:v2")]
-        [InlineData("registry.local:5000/team/web", "registry.local:5000/team/web:latest")]
-        [InlineData("registry.local:5000/team/web:1.2", "registry.local:5000/team/web:1.2")]
+        [InlineData("localhost:5000/team/web", "localhost:5000/team/web:latest")]
+        [InlineData("localhost:5000/team/web:1.2", "localhost:5000/team/web:1.2")]
         public void NormalizeImage_DropsTheDigestAndMakesLatestExplicit(string image, string expected)
         {
             Assert.Equal(expected, ServiceSpecEditor.NormalizeImage(image));

@@ -7,22 +7,10 @@ BeforeAll {
     Reset-Lab
     Import-Module $env:SWARMPS_TEST_MODULE -Force
 
-    # An HTTP image from the lab's busybox on every node, tagged twice so an image update has somewhere to go.
-    foreach ($node in $Lab.nodes) {
-        $made = Invoke-LabSsh -Node $node -Command "sudo -n docker create --name webbase $($Lab.image) >/dev/null && sudo -n docker commit --change 'EXPOSE 80' --change 'CMD [""httpd"",""-f"",""-p"",""80"",""-h"",""/etc""]' webbase swarmps/web:v1 >/dev/null && sudo -n docker tag swarmps/web:v1 swarmps/web:v2 && sudo -n docker rm webbase >/dev/null && echo made"
-        if ($made -ne 'made') { throw "Could not make the web image on $($node.name): $made" }
-    }
-
-    $Lab.nodes | ForEach-Object address | Connect-SwarmHost -UserName core -KeyFile $Lab.keyPath -AcceptNewHostKey | Out-Null
-    @(
-        [pscustomobject]@{ HostName = $Node1.address; Label = 'storage=ssd' }
-        [pscustomobject]@{ HostName = $Node2.address; Label = 'storage=disk' }
-        [pscustomobject]@{ HostName = $Node3.address; Label = 'storage=disk' }
-    ) | Enable-DockerTcpSocket -Confirm:$false | Out-Null
-    New-SwarmCluster -Name daytwo | Out-Null
-    Start-SwarmManager -HostName $Node1.address -Confirm:$false | Out-Null
-    $Node2.address, $Node3.address | Join-SwarmNode -Confirm:$false | Out-Null
-    if (@(Get-SwarmNode).Count -ne 3) { throw 'The cluster did not come up with three nodes.' }
+    # Two tags of one web image, so an image update has somewhere to go.
+    . (Join-Path $PSScriptRoot 'LabCluster.ps1')
+    New-LabWebImage -Tag v1, v2
+    New-LabCluster -Name daytwo
 
     # What the Docker CLI on the manager says about a service.
     function Get-ServiceField([string] $Service, [string] $Format) {

@@ -1,4 +1,4 @@
-# Workloads against the lab: the seed's payoff, placed by constraints, listed with node/name and host ports.
+# Workloads against the lab: containers placed by constraints, listed with node/name and host ports.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:Lab = Get-Lab
@@ -7,22 +7,9 @@ BeforeAll {
     Reset-Lab
     Import-Module $env:SWARMPS_TEST_MODULE -Force
 
-    # A web image that exposes port 80, made from the lab's busybox image on every node (no registry).
-    foreach ($node in $Lab.nodes) {
-        $made = Invoke-LabSsh -Node $node -Command "sudo -n docker create --name webbase $($Lab.image) >/dev/null && sudo -n docker commit --change 'EXPOSE 80' --change 'CMD [""httpd"",""-f"",""-p"",""80"",""-h"",""/etc""]' webbase swarmps/web:latest >/dev/null && sudo -n docker rm webbase >/dev/null && echo made"
-        if ($made -ne 'made') { throw "Could not make the web image on $($node.name): $made" }
-    }
-
-    $Lab.nodes | ForEach-Object address | Connect-SwarmHost -UserName core -KeyFile $Lab.keyPath -AcceptNewHostKey | Out-Null
-    @(
-        [pscustomobject]@{ HostName = $Node1.address; Label = 'storage=ssd' }
-        [pscustomobject]@{ HostName = $Node2.address; Label = 'storage=disk' }
-        [pscustomobject]@{ HostName = $Node3.address; Label = 'storage=disk' }
-    ) | Enable-DockerTcpSocket -Confirm:$false | Out-Null
-    New-SwarmCluster -Name seed | Out-Null
-    Start-SwarmManager -HostName $Node1.address -Confirm:$false | Out-Null
-    $Node2.address, $Node3.address | ForEach-Object { Join-SwarmNode -HostName $_ -Confirm:$false } | Out-Null
-    if (@(Get-SwarmNode).Count -ne 3) { throw 'The cluster did not come up with three nodes.' }
+    . (Join-Path $PSScriptRoot 'LabCluster.ps1')
+    New-LabWebImage -Tag latest
+    New-LabCluster -Name seed
 }
 
 AfterAll {

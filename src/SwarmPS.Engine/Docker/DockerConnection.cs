@@ -189,18 +189,8 @@ namespace SwarmPS.Engine.Docker
             return answer.Warnings?.ToList() ?? new List<string>();
         }
 
-        public async Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await CallAsync($"Removing service {serviceId}", "ContainerRemoveFailed", () => client.Swarm.RemoveServiceAsync(serviceId, cancellationToken)).ConfigureAwait(false);
-                return true;
-            }
-            catch (SwarmException gone) when (gone.Kind == SwarmErrorKind.ObjectNotFound)
-            {
-                return false;
-            }
-        }
+        public Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken) =>
+            RemoveAsync($"Removing service {serviceId}", "ContainerRemoveFailed", () => client.Swarm.RemoveServiceAsync(serviceId, cancellationToken));
 
         public Task<IList<TaskResponse>> ListTasksAsync(string? serviceId, bool desiredRunning, CancellationToken cancellationToken)
         {
@@ -227,18 +217,8 @@ namespace SwarmPS.Engine.Docker
             return created.ID;
         }
 
-        public async Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await CallAsync($"Removing secret {secretId}", "SecretRemoveFailed", () => client.Secrets.DeleteAsync(secretId, cancellationToken)).ConfigureAwait(false);
-                return true;
-            }
-            catch (SwarmException gone) when (gone.Kind == SwarmErrorKind.ObjectNotFound)
-            {
-                return false;
-            }
-        }
+        public Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken) =>
+            RemoveAsync($"Removing secret {secretId}", "SecretRemoveFailed", () => client.Secrets.DeleteAsync(secretId, cancellationToken));
 
         public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) =>
             CallAsync("Listing containers", "DockerApiError", () => client.Containers.ListContainersAsync(new ContainersListParameters { All = all }, cancellationToken));
@@ -327,6 +307,20 @@ namespace SwarmPS.Engine.Docker
             new Dictionary<string, IDictionary<string, bool>> { [key] = new Dictionary<string, bool> { [value] = true } };
 
         private Task<T> CallAsync<T>(string what, string errorId, Func<Task<T>> call) => CallAsync(Endpoint, what, errorId, call);
+
+        /// <summary>A removal that is done when the object is gone either way: false when it was gone already.</summary>
+        private async Task<bool> RemoveAsync(string what, string errorId, Func<Task> call)
+        {
+            try
+            {
+                await CallAsync(what, errorId, call).ConfigureAwait(false);
+                return true;
+            }
+            catch (SwarmException gone) when (gone.Kind == SwarmErrorKind.ObjectNotFound)
+            {
+                return false;
+            }
+        }
 
         private async Task CallAsync(string what, string errorId, Func<Task> call) =>
             await CallAsync(Endpoint, what, errorId, async () =>

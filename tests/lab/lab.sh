@@ -30,6 +30,12 @@ readonly GATEWAY=10.213.7.1
 readonly LAB_USER=core
 readonly MAX_NODES=8
 readonly NODE_LABEL=swarmps-lab.node
+# The lab's registry (Debian's docker-registry: the CNCF distribution server) listens on the lab bridge's own
+# address, with TLS from a lab CA that every node's engine trusts and htpasswd authentication.
+readonly REGISTRY_PORT=5443
+readonly REGISTRY=$GATEWAY:$REGISTRY_PORT
+readonly REGISTRY_USER=swarmps
+readonly REGISTRY_IMAGE=$REGISTRY/swarmps/busybox:latest
 readonly INCLUDE_PKGS=systemd,systemd-sysv,dbus,openssh-server,docker.io,iproute2,sudo,ca-certificates,curl,procps,iptables
 
 # The lab owns or reuses exactly the engine on the default socket.
@@ -89,6 +95,11 @@ init_lab_dir() {
 	ENGINE_PID=$LAB_DIR/dockerd.pid
 	ENGINE_MARK=$LAB_DIR/dockerd.started-by-lab
 	ENGINE_LOG=$LAB_DIR/dockerd.log
+	REG_DIR=$LAB_DIR/registry
+	REG_CA=$REG_DIR/ca.crt
+	REG_PASS_FILE=$REG_DIR/password
+	REG_PID=$REG_DIR/registry.pid
+	REG_LOG=$REG_DIR/registry.log
 }
 
 # One lab operation at a time: two ups racing would fight over the same containers.
@@ -524,6 +535,107 @@ remove_firewall() {
 	done
 }
 
+
+# ---------------------------------------------------------------- registry
+
+# CA, server certificate (SAN: the bridge address the nodes dial), htpasswd and config, made once.
+ensure_registry_files() {
+	install -d -m 700 "$REG_DIR" "$REG_DIR/data"
+	if [[ ! -s $REG_CA || ! -s $REG_DIR/ca.key ]]; then
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+			-subj /CN=swarmps-lab-registry-ca -keyout "$REG_DIR/ca.key" -out "$REG_CA" 2>/dev/null
+		rm -f "$REG_DIR/server.crt"
+	fi
+	if [[ ! -s $REG_DIR/server.crt ]]; then
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$GATEWAY" \
+			-keyout "$REG_DIR/server.key" -out "$REG_DIR/server.csr" 2>/dev/null
+		openssl x509 -req -in "$REG_DIR/server.csr" -CA "$REG_CA" -CAkey "$REG_DIR/ca.key" -CAcreateserial \
+			-days 825 -out "$REG_DIR/server.crt" \
+			-extfile <(printf 'subjectAltName=IP:%s\nextendedKeyUsage=serverAuth\n' "$GATEWAY") 2>/dev/null
+		rm -f "$REG_DIR/server.csr"
+	fi
+	if [[ ! -s $REG_PASS_FILE ]]; then
+		(umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' 'xy' >"$REG_PASS_FILE")
+		rm -f "$REG_DIR/htpasswd"
+	fi
+	REG_PASSWORD=$(<"$REG_PASS_FILE")
+	if [[ ! -s $REG_DIR/htpasswd ]]; then
+		# -i: the password comes on stdin, never on a command line. Bcrypt is all the registry reads.
+		htpasswd -B -i -c "$REG_DIR/htpasswd" "$REGISTRY_USER" <<<"$REG_PASSWORD" 2>/dev/null
+	fi
+	cat >"$REG_DIR/config.yml" <<-EOF
+		version: 0.1
+		log:
+		  level: warn
+		storage:
+		  filesystem:
+		    rootdirectory: $REG_DIR/data
+		  delete:
+		    enabled: true
+		http:
+		  addr: $REGISTRY
+		  tls:
+		    certificate: $REG_DIR/server.crt
+		    key: $REG_DIR/server.key
+		auth:
+		  htpasswd:
+		    realm: swarmps-lab
+		    path: $REG_DIR/htpasswd
+	EOF
+	chmod 600 "$REG_DIR"/*.key "$REG_DIR/config.yml" "$REG_DIR/htpasswd"
+}
+
+# Answers 401 to an anonymous /v2/ when it is up and asks for credentials.
+registry_ok() {
+	[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$REG_CA" "https://$REGISTRY/v2/") == 401 ]]
+}
+
+ensure_registry() {
+	local pid i
+	need docker-registry docker-registry htpasswd apache2-utils openssl openssl curl curl
+	ensure_registry_files
+	pid=$(read_pid "$REG_PID")
+	if host_proc_is "$pid" docker-registry && registry_ok; then
+		return 0
+	fi
+	stop_registry
+	log "registry: starting on $REGISTRY (log $REG_LOG)"
+	setsid docker-registry serve "$REG_DIR/config.yml" >>"$REG_LOG" 2>&1 </dev/null 9>&- &
+	echo "$!" >"$REG_PID"
+	for ((i = 0; i < 40; i++)); do
+		registry_ok && return 0
+		sleep 0.25
+	done
+	tail -n 20 "$REG_LOG" >&2 || true
+	die "the lab registry did not answer on $REGISTRY; see $REG_LOG"
+}
+
+stop_registry() {
+	local pid
+	pid=$(read_pid "$REG_PID")
+	if host_proc_is "$pid" docker-registry; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in 1 2 3 4 5 6 7 8 9 10; do host_proc_is "$pid" docker-registry || break; sleep 0.2; done
+	fi
+	rm -f "$REG_PID"
+}
+
+# The lab's busybox image in the registry, pushed once from the first node (whose engine trusts the lab CA).
+ensure_registry_image() {
+	local ctr code
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$REG_CA" -K - \
+		"https://$REGISTRY/v2/swarmps/busybox/manifests/latest" \
+		-H 'Accept: application/vnd.docker.distribution.manifest.v2+json' <<<"user = \"$REGISTRY_USER:$REG_PASSWORD\"")
+	[[ $code == 200 ]] && return 0
+	ctr=$(node_ctr 1)
+	# The password reaches docker login on stdin; the node's login is removed again at once.
+	printf '%s\n' "$REG_PASSWORD" | docker exec -i "$ctr" sh -c "docker login -u $REGISTRY_USER --password-stdin $REGISTRY >/dev/null 2>&1 &&
+		docker tag $BUSYBOX_IMAGE $REGISTRY_IMAGE && docker push $REGISTRY_IMAGE >/dev/null; rc=\$?;
+		docker rmi $REGISTRY_IMAGE >/dev/null 2>&1; docker logout $REGISTRY >/dev/null 2>&1; exit \$rc" ||
+		die "could not push $REGISTRY_IMAGE to the lab registry"
+	log "registry: pushed $REGISTRY_IMAGE"
+}
+
 # ---------------------------------------------------------------- nodes
 
 CAP_ARGS=()
@@ -644,6 +756,8 @@ node_provision() {
 		chmod 600 /home/$LAB_USER/.ssh/authorized_keys" <"$KEY.pub" || return 1
 	# Through stdin: the password never appears on a command line.
 	printf '%s:%s\n' "$LAB_USER" "$PASSWORD" | docker exec -i "$ctr" chpasswd || return 1
+	# The node's engine trusts the lab registry's CA (a reset removes /etc/docker/certs.d).
+	docker exec -i "$ctr" sh -c "install -d -m 755 /etc/docker/certs.d/$REGISTRY && cat >/etc/docker/certs.d/$REGISTRY/ca.crt" <"$REG_CA" || return 1
 	if ! docker exec "$ctr" docker image inspect "$BUSYBOX_IMAGE" >/dev/null 2>&1; then
 		docker exec -i "$ctr" docker load <"$BUSYBOX_TAR" >/dev/null || return 1
 	fi
@@ -730,10 +844,12 @@ write_lab_json() {
 		LAB_PW=$PASSWORD jq -cn --arg name "$(node_name "$i")" --arg address "$(node_addr "$i")" \
 			--arg user "$LAB_USER" --arg keyPath "$KEY" \
 			'{name: $name, address: $address, sshPort: 22, user: $user, keyPath: $keyPath, password: env.LAB_PW}'
-	done | LAB_PW=$PASSWORD jq -s --arg network "$NETWORK" --arg subnet "$SUBNET" \
+	done | LAB_PW=$PASSWORD REG_PW=$REG_PASSWORD jq -s --arg network "$NETWORK" --arg subnet "$SUBNET" \
 		--arg image "$BUSYBOX_IMAGE" --arg keyPath "$KEY" --arg user "$LAB_USER" \
+		--arg registry "$REGISTRY" --arg regUser "$REGISTRY_USER" --arg regCa "$REG_CA" --arg regImage "$REGISTRY_IMAGE" \
 		'{network: $network, subnet: $subnet, image: $image, keyPath: $keyPath, user: $user,
-		  password: env.LAB_PW, nodes: .}' >"$tmp"
+		  password: env.LAB_PW, nodes: .,
+		  registry: {address: $registry, user: $regUser, password: env.REG_PW, caPath: $regCa, image: $regImage}}' >"$tmp"
 	chmod 600 "$tmp"
 	mv -f "$tmp" "$LAB_JSON"
 }
@@ -754,6 +870,7 @@ prepare() {
 	ensure_node_image
 	ensure_busybox_tar
 	ensure_network
+	ensure_registry
 	compute_caps
 }
 
@@ -776,6 +893,7 @@ cmd_up() {
 	prepare
 	remove_nodes_from "$((n + 1))"
 	for_each_node up "$n" || die "some nodes did not come up (see above)"
+	ensure_registry_image
 	write_lab_json "$n"
 	prune_old_node_images
 	log "lab up: $n node(s) in $((SECONDS - start)) s; $LAB_JSON"
@@ -789,6 +907,7 @@ cmd_reset() {
 	prepare
 	remove_nodes_from "$((n + 1))"
 	for_each_node reset "$n" || die "some nodes could not be reset (see above)"
+	ensure_registry_image
 	write_lab_json "$n"
 	prune_old_node_images
 	log "lab reset: $n node(s) in $((SECONDS - start)) s"
@@ -818,6 +937,8 @@ cmd_down() {
 	else
 		log "outer engine not answering: no nodes to remove"
 	fi
+	stop_registry
+	safe_rm "$REG_DIR/data"
 	stop_engine
 	rm -f "$LAB_JSON" "$KNOWN_HOSTS" "$KNOWN_HOSTS.old" "$KNOWN_HOSTS.lock"
 	log "lab down"

@@ -12,8 +12,10 @@
     FormatsToProcess     = @('SwarmPS.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-SwarmHost'
+        'Connect-SwarmRegistry'
         'Disable-DockerTcpSocket'
         'Disconnect-SwarmHost'
+        'Disconnect-SwarmRegistry'
         'Enable-DockerTcpSocket'
         'Get-DockerHost'
         'Get-SwarmCluster'
@@ -22,6 +24,7 @@
         'Get-SwarmHost'
         'Get-SwarmJoinToken'
         'Get-SwarmNode'
+        'Get-SwarmRegistry'
         'Get-SwarmTask'
         'Join-SwarmNode'
         'New-SwarmCluster'

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet;
@@ -13,6 +14,7 @@ using Docker.DotNet.X509;
 using Microsoft.Net.Http.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Registry;
 using SwarmPS.Engine.Ssh;
 using SwarmPS.Engine.Tls;
 using Version = System.Version;
@@ -171,19 +173,21 @@ namespace SwarmPS.Engine.Docker
             return services.Where(s => name == null || s.Spec?.Name == name).ToList();
         }
 
-        public async Task<string> CreateServiceAsync(ServiceSpec spec, CancellationToken cancellationToken)
+        public async Task<string> CreateServiceAsync(ServiceSpec spec, RegistryLogin? login, CancellationToken cancellationToken)
         {
+            var parameters = new ServiceCreateParameters { Service = spec, RegistryAuth = login == null ? null! : AuthConfigOf(login) };
             ServiceCreateResponse created = await CallAsync($"Creating '{spec.Name}'", "ContainerCreateFailed",
-                () => client.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellationToken)).ConfigureAwait(false);
+                () => client.Swarm.CreateServiceAsync(parameters, cancellationToken)).ConfigureAwait(false);
             return created.ID ?? string.Empty;
         }
 
         public Task<SwarmService> InspectServiceAsync(string serviceId, CancellationToken cancellationToken) =>
             CallAsync($"Reading service {serviceId}", "ContainerNotFound", () => client.Swarm.InspectServiceAsync(serviceId, cancellationToken));
 
-        public async Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, RegistryLogin? login, CancellationToken cancellationToken)
         {
-            var parameters = new ServiceUpdateParameters { Service = spec, Version = (long)version, Rollback = rollback ? "previous" : null };
+            // Without a login the engine keeps the one the service has (RegistryAuthFrom spec, its default).
+            var parameters = new ServiceUpdateParameters { Service = spec, Version = (long)version, Rollback = rollback ? "previous" : null, RegistryAuth = login == null ? null! : AuthConfigOf(login) };
             ServiceUpdateResponse answer = await CallAsync($"{(rollback ? "Rolling back" : "Updating")} '{spec.Name}'", "ContainerUpdateFailed",
                 () => client.Swarm.UpdateServiceAsync(serviceId, parameters, cancellationToken)).ConfigureAwait(false);
             return answer.Warnings?.ToList() ?? new List<string>();
@@ -328,6 +332,68 @@ namespace SwarmPS.Engine.Docker
                 await call().ConfigureAwait(false);
                 return true;
             }).ConfigureAwait(false);
+
+        public Task<RegistryAnswer> InspectDistributionAsync(string image, RegistryLogin? login, CancellationToken cancellationToken) =>
+            CallAsync($"Asking the registry for image '{image}'", "ImageResolveFailed", async () =>
+            {
+                using HttpClient http = CreateHttpClient();
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"distribution/{image}/json");
+                if (login != null)
+                {
+                    request.Headers.Add("X-Registry-Auth", EncodedAuth(login));
+                }
+
+                using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return RegistryAnswer.Failed(response.StatusCode, MessageOf(body));
+                }
+
+                string? digest = JsonNode.Parse(body)?["Descriptor"]?["digest"]?.GetValue<string>();
+                return string.IsNullOrEmpty(digest)
+                    ? RegistryAnswer.Failed(HttpStatusCode.BadGateway, "the registry's answer held no digest")
+                    : RegistryAnswer.Found(digest);
+            });
+
+        public Task AuthenticateAsync(RegistryLogin login, CancellationToken cancellationToken) =>
+            CallAsync($"Logging in to {login.Registry}", "RegistryLoginFailed", async () =>
+            {
+                try
+                {
+                    await client.System.AuthenticateAsync(AuthConfigOf(login), cancellationToken).ConfigureAwait(false);
+                }
+                catch (DockerApiException refused) when (RegistryAnswer.Failed(refused.StatusCode, MessageOf(refused.ResponseBody ?? string.Empty)).Verdict == RegistryVerdict.Unauthorized
+                    || (refused.ResponseBody ?? string.Empty).Contains("401", StringComparison.Ordinal))
+                {
+                    // The engine's words name the registry and status only, never the password.
+                    throw new SwarmException("RegistryAuthFailed", SwarmErrorKind.SecurityError,
+                        $"{login.Registry} refused the login of '{login.UserName}': {MessageOf(refused.ResponseBody ?? string.Empty)}. Check the user name and password.", login.Registry, refused);
+                }
+            });
+
+        private static AuthConfig AuthConfigOf(RegistryLogin login) =>
+            new AuthConfig { Username = login.UserName, Password = login.Password, ServerAddress = login.ServerAddress };
+
+        /// <summary>X-Registry-Auth: the login as URL-safe base64 JSON, as the Docker CLI encodes it.</summary>
+        private static string EncodedAuth(RegistryLogin login)
+        {
+            string json = new JsonObject { ["username"] = login.UserName, ["password"] = login.Password, ["serveraddress"] = login.ServerAddress }.ToJsonString();
+            return Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).Replace('+', '-').Replace('/', '_');
+        }
+
+        /// <summary>The "message" of an engine's error answer, or the answer itself when it is not JSON.</summary>
+        private static string MessageOf(string body)
+        {
+            try
+            {
+                return JsonNode.Parse(body)?["message"]?.GetValue<string>() ?? body.Trim();
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return body.Trim();
+            }
+        }
 
         private static async Task<T> CallAsync<T>(EngineEndpoint endpoint, string what, string errorId, Func<Task<T>> call)
         {

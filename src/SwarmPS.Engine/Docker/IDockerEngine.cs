@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet.Models;
+using SwarmPS.Engine.Registry;
 
 namespace SwarmPS.Engine.Docker
 {
@@ -45,8 +46,11 @@ namespace SwarmPS.Engine.Docker
         /// <summary>Services, all or those whose name is exactly <paramref name="name"/>.</summary>
         Task<IList<SwarmService>> ListServicesAsync(string? name, CancellationToken cancellationToken);
 
-        /// <summary>Creates a service; returns its id.</summary>
-        Task<string> CreateServiceAsync(ServiceSpec spec, CancellationToken cancellationToken);
+        /// <summary>
+        /// Creates a service; returns its id. A <paramref name="login"/> goes with it for the nodes' pulls, as
+        /// docker service create --with-registry-auth sends it; swarm keeps it and never shows it.
+        /// </summary>
+        Task<string> CreateServiceAsync(ServiceSpec spec, RegistryLogin? login, CancellationToken cancellationToken);
 
         /// <summary>The service with its spec, previous spec, version and update status.</summary>
         Task<SwarmService> InspectServiceAsync(string serviceId, CancellationToken cancellationToken);
@@ -55,7 +59,7 @@ namespace SwarmPS.Engine.Docker
         /// Replaces a service's spec (a rolling update, as the spec's update policy says), or with
         /// <paramref name="rollback"/> goes back to its previous spec. Returns the engine's warnings.
         /// </summary>
-        Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, CancellationToken cancellationToken);
+        Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, RegistryLogin? login, CancellationToken cancellationToken);
 
         /// <summary>Removes a service; false when it was already gone.</summary>
         Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken);
@@ -91,5 +95,14 @@ namespace SwarmPS.Engine.Docker
         Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken);
 
         Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Asks the image's registry, through this engine, for its manifest (GET /distribution/{image}/json, as docker
+        /// service create does to pin the digest). The registry's refusals come back as a verdict, not an exception.
+        /// </summary>
+        Task<RegistryAnswer> InspectDistributionAsync(string image, RegistryLogin? login, CancellationToken cancellationToken);
+
+        /// <summary>Checks a login with its registry through this engine (POST /auth, as docker login does); a refused one is RegistryAuthFailed.</summary>
+        Task AuthenticateAsync(RegistryLogin login, CancellationToken cancellationToken);
     }
 }

@@ -288,8 +288,8 @@ namespace SwarmPS.Engine.Tls
 
                 DateTimeOffset now = DateTimeOffset.UtcNow;
                 IssuedCertificate issued = Issue(ClientCommonName, null, CaChain.ClientAuthentication, now - ClockSkewAllowance, now + LeafValidity);
-                WriteFileAtomically(keyPath, issued.PrivateKeyPem, SecretFileMode, overwrite: true);
-                WriteFileAtomically(certificatePath, issued.CertificatePem, PublicFileMode, overwrite: true);
+                State.AtomicFile.Write(keyPath, issued.PrivateKeyPem, SecretFileMode, overwrite: true);
+                State.AtomicFile.Write(certificatePath, issued.CertificatePem, PublicFileMode, overwrite: true);
                 return issued;
             }
         }
@@ -409,8 +409,8 @@ namespace SwarmPS.Engine.Tls
                 certificate = X509Certificate2.CreateFromPem(signed.ExportCertificatePem());
             }
 
-            WriteFileAtomically(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n", SecretFileMode, overwrite: false);
-            WriteFileAtomically(certificatePath, certificate.ExportCertificatePem() + "\n", PublicFileMode, overwrite: false);
+            State.AtomicFile.Write(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n", SecretFileMode, overwrite: false);
+            State.AtomicFile.Write(certificatePath, certificate.ExportCertificatePem() + "\n", PublicFileMode, overwrite: false);
             return new CertificateAuthority(directory, certificate, key);
         }
 
@@ -601,35 +601,6 @@ namespace SwarmPS.Engine.Tls
 
                     Thread.Sleep(100);
                 }
-            }
-        }
-
-        // Written beside the target and renamed in, so readers never see half a PEM.
-        private static void WriteFileAtomically(string path, string content, UnixFileMode mode, bool overwrite)
-        {
-            string temporaryPath = path + ".tmp-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = mode;
-            }
-
-            try
-            {
-                using (var stream = new FileStream(temporaryPath, options))
-                using (var writer = new StreamWriter(stream))
-                {
-                    writer.Write(content);
-                    writer.Flush();
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporaryPath, path, overwrite);
-            }
-            catch
-            {
-                File.Delete(temporaryPath);
-                throw;
             }
         }
     }

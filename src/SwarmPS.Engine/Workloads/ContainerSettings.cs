@@ -71,6 +71,12 @@ namespace SwarmPS.Engine.Workloads
 
         public float? UpdateMaxFailureRatio { get; init; }
 
+        /// <summary>
+        /// A login for the image's registry, sent with the service for the nodes' pulls; not part of the spec. Null:
+        /// the login saved for that registry, if any.
+        /// </summary>
+        public Registry.RegistryLogin? RegistryCredential { get; init; }
+
         /// <summary>True when any resource setting is given.</summary>
         public bool HasReservation => ReserveCpu != null || ReserveMemory != null;
     }

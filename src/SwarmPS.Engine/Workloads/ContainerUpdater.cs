@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Docker.DotNet.Models;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Registry;
 
 namespace SwarmPS.Engine.Workloads
 {
@@ -33,6 +34,9 @@ namespace SwarmPS.Engine.Workloads
         internal SwarmService Service { get; }
 
         internal ServiceSpec After { get; }
+
+        /// <summary>The registry login the nodes pull a new image with; null keeps the one the service has.</summary>
+        internal RegistryLogin? Login { get; init; }
 
         /// <summary>Swarm replaces tasks for this change (anything but a new replica count or update policy alone).</summary>
         internal bool ReplacesTasks => Kind != ContainerChangeKind.Update
@@ -66,6 +70,9 @@ namespace SwarmPS.Engine.Workloads
     /// </summary>
     public sealed class ContainerUpdater
     {
+        /// <summary>The login saved for a registry key (Connect-SwarmRegistry's), read when a new image is resolved.</summary>
+        public Func<string, RegistryLogin?> SavedLogin { get; init; } = key => new RegistryLoginStore().Find(key);
+
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
         /// <summary>Works out a change of settings and checks it can succeed (nodes, image, resources) before anything changes.</summary>
@@ -79,18 +86,24 @@ namespace SwarmPS.Engine.Workloads
             }
 
             ServiceSpec after = ServiceSpecEditor.Apply(service.Spec!, settings);
+            IReadOnlyList<PlacementConstraint> constraints = ConstraintParser.ParseAll(after.TaskTemplate?.Placement?.Constraints ?? new List<string>());
+            RegistryLogin? login = null;
+            if (settings.Image != null)
+            {
+                // As docker service update --image does: the registry's digest now, so a new push of the same tag is a change.
+                IReadOnlyList<NodeFacts> candidates = WorkloadService.RequireEligibleNodes(name, context.Nodes, constraints);
+                ResolvedImage image = await ImageResolver.ResolveAsync(context, name, settings.Image, settings.RegistryCredential, SavedLogin, candidates, needConfig: false, reporter, cancellationToken).ConfigureAwait(false);
+                login = image.Login;
+                after = ServiceSpecEditor.Apply(service.Spec!, settings with { Image = image.Reference });
+            }
+
             IReadOnlyList<FieldChange> changes = ServiceSpecEditor.Compare(service.Spec!, after);
             if (changes.Count == 0)
             {
                 return new ContainerChangePlan(service, after, changes, ContainerChangeKind.Update);
             }
 
-            IReadOnlyList<PlacementConstraint> constraints = ConstraintParser.ParseAll(after.TaskTemplate?.Placement?.Constraints ?? new List<string>());
             IReadOnlyList<NodeFacts> eligible = WorkloadService.RequireEligibleNodes(name, context.Nodes, constraints);
-            if (changes.Any(c => c.Field == "Image"))
-            {
-                await WorkloadService.RequireImageAsync(context, name, after.TaskTemplate!.ContainerSpec!.Image ?? string.Empty, eligible, reporter, cancellationToken).ConfigureAwait(false);
-            }
 
             if (settings.HasReservation)
             {
@@ -104,7 +117,7 @@ namespace SwarmPS.Engine.Workloads
                 ResourceFit.Require(name, reservation, context.Nodes.Where(n => eligible.Any(e => e.Id == n.ID)).ToList(), running.Where(t => t.ServiceID != service.ID));
             }
 
-            return new ContainerChangePlan(service, after, changes, ContainerChangeKind.Update);
+            return new ContainerChangePlan(service, after, changes, ContainerChangeKind.Update) { Login = login };
         }
 
         /// <summary>A restart: same spec, every task replaced, as docker service update --force does.</summary>
@@ -156,7 +169,7 @@ namespace SwarmPS.Engine.Workloads
             DateTime? previousStart = service.UpdateStatus?.StartedAt;
             reporter.Progress(plan.Kind == ContainerChangeKind.Rollback ? "Rolling back" : "Updating", 10);
             reporter.Verbose(plan.Describe() + ".");
-            IReadOnlyList<string> warnings = await manager.UpdateServiceAsync(service.ID, service.Version?.Index ?? 0, plan.After, plan.Kind == ContainerChangeKind.Rollback, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> warnings = await manager.UpdateServiceAsync(service.ID, service.Version?.Index ?? 0, plan.After, plan.Kind == ContainerChangeKind.Rollback, plan.Login, cancellationToken).ConfigureAwait(false);
             foreach (string warning in warnings)
             {
                 reporter.Warning(warning);

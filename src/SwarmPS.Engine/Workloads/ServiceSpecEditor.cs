@@ -49,7 +49,7 @@ namespace SwarmPS.Engine.Workloads
                 spec.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = settings.Replicas } };
             }
 
-            if (settings.Image != null && NormalizeImage(settings.Image) != NormalizeImage(container.Image ?? string.Empty))
+            if (settings.Image != null && !SameImage(container.Image ?? string.Empty, settings.Image))
             {
                 container.Image = settings.Image;
             }
@@ -90,7 +90,7 @@ namespace SwarmPS.Engine.Workloads
             var fields = new List<KeyValuePair<string, string>>
             {
                 Field("Replicas", spec.Mode?.Replicated?.Replicas?.ToString(CultureInfo.InvariantCulture) ?? (spec.Mode?.Global != null ? "global" : "1")),
-                Field("Image", NormalizeImage(container?.Image ?? string.Empty)),
+                Field("Image", NormalizeImage(container?.Image ?? string.Empty) + DigestPart(container?.Image ?? string.Empty)),
                 Field("Command", string.Join(" ", container?.Args ?? new List<string>())),
             };
             foreach (string variable in (container?.Env ?? new List<string>()).OrderBy(e => e, StringComparer.Ordinal))
@@ -152,6 +152,20 @@ namespace SwarmPS.Engine.Workloads
         }
 
         /// <summary>An image reference with its digest dropped and :latest made explicit, so swarmps/busybox equals swarmps/busybox:latest@sha256:...</summary>
+        /// <summary>
+        /// The deployed image is what is asked for: the same name and tag, and the same digest when the request pins
+        /// one (a request without a digest, an image the nodes have locally, matches whatever digest is deployed).
+        /// </summary>
+        public static bool SameImage(string deployed, string requested) =>
+            NormalizeImage(deployed) == NormalizeImage(requested)
+            && (DigestPart(requested).Length == 0 || DigestPart(requested) == DigestPart(deployed));
+
+        private static string DigestPart(string image)
+        {
+            int at = image.IndexOf('@');
+            return at < 0 ? string.Empty : image.Substring(at);
+        }
+
         public static string NormalizeImage(string image)
         {
             string name = image.Split('@')[0];

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Docker.DotNet.Models;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Registry;
 
 namespace SwarmPS.Engine.Workloads
 {
@@ -17,6 +18,9 @@ namespace SwarmPS.Engine.Workloads
     {
         private const string ManagedLabel = "io.swarmps.managed";
         private const string ServiceLabel = "io.swarmps.service";
+
+        /// <summary>The login saved for a registry key (Connect-SwarmRegistry's), read when an image is resolved.</summary>
+        public Func<string, RegistryLogin?> SavedLogin { get; init; } = key => new RegistryLoginStore().Find(key);
 
         public async Task<IReadOnlyList<SwarmContainer>> CreateAsync(ClusterContext context, ContainerRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
         {
@@ -48,7 +52,9 @@ namespace SwarmPS.Engine.Workloads
                 ResourceFit.Require(request.Name, request.Settings, nodes.Where(n => matching.Any(m => m.Id == n.ID)).ToList(), running);
             }
 
-            IReadOnlyList<PortSpec> ports = await PortsToPublishAsync(context, request, matching, reporter, cancellationToken).ConfigureAwait(false);
+            ResolvedImage resolved = await ImageResolver.ResolveAsync(context, request.Name, request.Image, request.Settings.RegistryCredential, SavedLogin,
+                matching, request.PublishAllPorts, reporter, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<PortSpec> ports = PortsToPublish(request, resolved.Local, reporter);
 
             var secretReferences = new List<SecretReference>();
             string serviceId;
@@ -60,10 +66,10 @@ namespace SwarmPS.Engine.Workloads
                     secretReferences.Add(await CreateSecretAsync(manager, request.Name, secret.Key, secret.Value, reporter, cancellationToken).ConfigureAwait(false));
                 }
 
-                spec = BuildSpec(request, ports, secretReferences);
+                spec = BuildSpec(request with { Image = resolved.Reference }, ports, secretReferences);
                 reporter.Progress("Creating the service", 30);
                 reporter.Verbose($"Creating service '{request.Name}' from {request.Image}{(request.Constraints.Count > 0 ? " with constraints " + string.Join(", ", request.Constraints.Select(c => c.ToSwarm())) : string.Empty)}.");
-                serviceId = await manager.CreateServiceAsync(spec, cancellationToken).ConfigureAwait(false);
+                serviceId = await manager.CreateServiceAsync(spec, resolved.Login, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception failure) when (failure is SwarmException || failure is OperationCanceledException)
             {
@@ -437,10 +443,9 @@ namespace SwarmPS.Engine.Workloads
             reporter.Warning("The service is removed, but some of its containers are still stopping.");
         }
 
-        private static async Task<IReadOnlyList<PortSpec>> PortsToPublishAsync(ClusterContext context, ContainerRequest request, IReadOnlyList<NodeFacts> matching, IOperationReporter reporter, CancellationToken cancellationToken)
+        private static IReadOnlyList<PortSpec> PortsToPublish(ContainerRequest request, ImageInspectResponse? image, IOperationReporter reporter)
         {
             var ports = request.Publish.ToList();
-            ImageInspectResponse? image = await RequireImageAsync(context, request.Name, request.Image, matching, reporter, cancellationToken).ConfigureAwait(false);
             if (request.PublishAllPorts && image?.Config?.ExposedPorts != null)
             {
                 foreach (string exposed in image.Config.ExposedPorts.Keys)
@@ -453,46 +458,16 @@ namespace SwarmPS.Engine.Workloads
                 }
             }
 
-            if (request.PublishAllPorts && ports.Count == 0)
+            if (request.PublishAllPorts && image == null)
+            {
+                reporter.Warning($"-PublishAllPorts: no node has image '{request.Image}' yet, so the ports it exposes cannot be read; none is published. Give them with -Publish.");
+            }
+            else if (request.PublishAllPorts && ports.Count == 0)
             {
                 reporter.Warning($"-PublishAllPorts: image '{request.Image}' exposes no port, so none is published.");
             }
 
             return ports;
-        }
-
-        /// <summary>
-        /// No registry: the image must already be on a node that can take the task. Every eligible node is asked,
-        /// in parallel, so the warning names all that lack it; none having it is ImageNotFound.
-        /// </summary>
-        internal static async Task<ImageInspectResponse?> RequireImageAsync(ClusterContext context, string container, string imageName, IReadOnlyList<NodeFacts> matching, IOperationReporter reporter, CancellationToken cancellationToken)
-        {
-            (NodeFacts Node, ImageInspectResponse? Image, bool Asked)[] answers = await Task.WhenAll(matching.Select(async node =>
-            {
-                ClusterMember? member = context.MemberOfNode(node.Id);
-                if (member == null)
-                {
-                    return (node, (ImageInspectResponse?)null, false);
-                }
-
-                IDockerEngine engine = await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
-                return (node, await engine.InspectImageAsync(imageName, cancellationToken).ConfigureAwait(false), true);
-            })).ConfigureAwait(false);
-            ImageInspectResponse? image = answers.Select(a => a.Image).FirstOrDefault(i => i != null);
-            List<string> lacking = answers.Where(a => a.Asked && a.Image == null).Select(a => a.Node.Hostname).ToList();
-
-            if (image == null && lacking.Count > 0 && lacking.Count == matching.Count)
-            {
-                throw new SwarmException("ImageNotFound", SwarmErrorKind.ObjectNotFound,
-                    $"Image '{imageName}' is on none of the nodes that satisfy the constraints ({string.Join(", ", lacking)}), and no registry can be reached. Load it there first (docker load), or choose an image the nodes have.", container);
-            }
-
-            if (lacking.Count > 0)
-            {
-                reporter.Warning($"Image '{imageName}' is missing on {string.Join(", ", lacking)}; a task placed there would fail.");
-            }
-
-            return image;
         }
 
         private static async Task<SecretReference> CreateSecretAsync(IDockerEngine manager, string service, string name, byte[] value, IOperationReporter reporter, CancellationToken cancellationToken)

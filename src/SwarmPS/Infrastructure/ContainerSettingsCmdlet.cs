@@ -105,6 +105,14 @@ namespace SwarmPS.Infrastructure
         [ValidateRange(0.0, 1.0)]
         public double? UpdateMaxFailureRatio { get; set; }
 
+        /// <summary>
+        /// A login for the image's registry, sent with the container for the nodes' pulls (as --with-registry-auth does).
+        /// Without it, the login Connect-SwarmRegistry saved for that registry is used, if any.
+        /// </summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? RegistryCredential { get; set; }
+
         /// <summary>The settings given on the command line; SwarmException for a value that does not parse.</summary>
         internal ContainerSettings BuildSettings()
         {
@@ -135,6 +143,8 @@ namespace SwarmPS.Infrastructure
                 UpdateFailureAction = UpdateFailureAction?.ToLowerInvariant(),
                 UpdateMonitor = UpdateMonitor == null ? null : Duration.Parse(UpdateMonitor, nameof(UpdateMonitor)),
                 UpdateMaxFailureRatio = (float?)UpdateMaxFailureRatio,
+                RegistryCredential = RegistryCredential == null || RegistryCredential == PSCredential.Empty ? null
+                    : new Engine.Registry.RegistryLogin(string.Empty, RegistryCredential.UserName, RegistryCredential.GetNetworkCredential().Password),
             };
         }
 

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Registry;
 
 namespace SwarmPS.Tests.Fakes
 {
@@ -105,12 +106,26 @@ namespace SwarmPS.Tests.Fakes
 
         public Task<IList<SwarmService>> ListServicesAsync(string? name, CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => Manager().ListServices(name));
 
-        public Task<string> CreateServiceAsync(ServiceSpec spec, CancellationToken cancellationToken) => Call("ContainerCreateFailed", cancellationToken, () => Manager().CreateService(spec));
+        public Task<string> CreateServiceAsync(ServiceSpec spec, RegistryLogin? login, CancellationToken cancellationToken) => Call("ContainerCreateFailed", cancellationToken, () => Manager().CreateService(spec, login));
 
         public Task<SwarmService> InspectServiceAsync(string serviceId, CancellationToken cancellationToken) => Call("ContainerNotFound", cancellationToken, () => Manager().InspectService(serviceId));
 
-        public Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, CancellationToken cancellationToken) =>
-            Call("ContainerUpdateFailed", cancellationToken, () => Manager().UpdateService(serviceId, version, spec, rollback));
+        public Task<IReadOnlyList<string>> UpdateServiceAsync(string serviceId, ulong version, ServiceSpec spec, bool rollback, RegistryLogin? login, CancellationToken cancellationToken) =>
+            Call("ContainerUpdateFailed", cancellationToken, () => { swarm.RecordLogin(login); return Manager().UpdateService(serviceId, version, spec, rollback); });
+
+        public Task<RegistryAnswer> InspectDistributionAsync(string image, RegistryLogin? login, CancellationToken cancellationToken) =>
+            Call("ImageResolveFailed", cancellationToken, () => swarm.AskRegistry(image, login));
+
+        public Task AuthenticateAsync(RegistryLogin login, CancellationToken cancellationToken) =>
+            Call("RegistryLoginFailed", cancellationToken, () =>
+            {
+                if (swarm.AskRegistry(login.Registry + "/", login).Verdict == RegistryVerdict.Unauthorized)
+                {
+                    throw new SwarmException("RegistryAuthFailed", SwarmErrorKind.SecurityError, $"{login.Registry} refused the login.", login.Registry);
+                }
+
+                return true;
+            });
 
         public Task<bool> RemoveServiceAsync(string serviceId, CancellationToken cancellationToken) => Call("ContainerRemoveFailed", cancellationToken, () => Manager().RemoveService(serviceId));
 

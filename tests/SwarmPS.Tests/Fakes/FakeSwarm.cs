@@ -7,6 +7,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Docker;
+using SwarmPS.Engine.Registry;
 using SwarmPS.Engine.Provisioning;
 using TaskStatus = Docker.DotNet.Models.TaskStatus;
 
@@ -38,6 +39,7 @@ namespace SwarmPS.Tests.Fakes
         private readonly List<Secret> secrets = new List<Secret>();
         private readonly List<ServiceSpec> createdSpecs = new List<ServiceSpec>();
         private readonly List<ServiceSpec> updatedSpecs = new List<ServiceSpec>();
+        private readonly List<RegistryLogin?> sentLogins = new List<RegistryLogin?>();
         private readonly Dictionary<string, int> tokenGeneration = new Dictionary<string, int> { ["worker"] = 1, ["manager"] = 1 };
         private int lastId;
         private DateTime lastTime;
@@ -79,6 +81,18 @@ namespace SwarmPS.Tests.Fakes
         public IReadOnlyList<SwarmService> Services => Snapshot(services);
 
         public IReadOnlyList<Secret> Secrets => Snapshot(secrets);
+
+        /// <summary>Images the registries have, by familiar name:tag, with their digests.</summary>
+        public Dictionary<string, string> RegistryImages { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>Registries (host:port) that want this user:password; others take anyone.</summary>
+        public Dictionary<string, string> RegistryPasswords { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>Registries no engine can reach, such as Docker Hub from the lab.</summary>
+        public HashSet<string> UnreachableRegistries { get; } = new HashSet<string>(StringComparer.Ordinal) { ImageReference.DockerHub };
+
+        /// <summary>The logins sent with each service create or update, in order (null when none was sent).</summary>
+        public IReadOnlyList<RegistryLogin?> SentLogins => Snapshot(sentLogins);
 
         /// <summary>Every spec CreateServiceAsync received, as sent.</summary>
         public IReadOnlyList<ServiceSpec> CreatedSpecs => Snapshot(createdSpecs);
@@ -343,11 +357,47 @@ namespace SwarmPS.Tests.Fakes
             }
         }
 
-        internal string CreateService(ServiceSpec spec)
+        internal void RecordLogin(RegistryLogin? login)
+        {
+            lock (gate)
+            {
+                sentLogins.Add(login);
+            }
+        }
+
+        /// <summary>What a registry would answer for an image (a reference ending in '/' asks only whether the login is good).</summary>
+        internal RegistryAnswer AskRegistry(string image, RegistryLogin? login)
+        {
+            string registry = image.EndsWith('/') ? image.TrimEnd('/') : ImageReference.Parse(image).Registry;
+            if (UnreachableRegistries.Contains(registry))
+            {
+                return RegistryAnswer.Failed(HttpStatusCode.InternalServerError, $"Get \"https://{registry}/v2/\": dial tcp: connect: connection refused");
+            }
+
+            if (RegistryPasswords.TryGetValue(registry, out string? wanted) && (login == null || login.UserName + ":" + login.Password != wanted))
+            {
+                return login == null
+                    ? RegistryAnswer.Failed(HttpStatusCode.InternalServerError, $"Head \"https://{registry}/v2/\": no basic auth credentials")
+                    : RegistryAnswer.Failed(HttpStatusCode.Unauthorized, "unauthorized: authentication required");
+            }
+
+            if (image.EndsWith('/'))
+            {
+                return RegistryAnswer.Found("sha256:login");
+            }
+
+            ImageReference reference = ImageReference.Parse(image);
+            return RegistryImages.TryGetValue(reference.FamiliarTagged, out string? digest)
+                ? RegistryAnswer.Found(digest)
+                : RegistryAnswer.Failed(HttpStatusCode.NotFound, "manifest unknown: manifest unknown");
+        }
+
+        internal string CreateService(ServiceSpec spec, RegistryLogin? login = null)
         {
             lock (gate)
             {
                 createdSpecs.Add(spec);
+                sentLogins.Add(login);
             }
 
             if (CreateServiceFailure != null)

@@ -68,8 +68,10 @@ Describe 'New-SwarmContainer with an image from a registry' -Tag Lab {
         $container = Get-SwarmContainer -Name pulled
         $container.State | Should -Be 'running'
         $container.Node | Should -Be $Node2.name
-        Get-ServiceImage pulled | Should -Match "^$([regex]::Escape($Image))@sha256:[0-9a-f]{64}$"
-        Invoke-LabSsh -Node $Node2 -Command "sudo -n docker image inspect $Image >/dev/null 2>&1 && echo present || echo absent" | Should -Be 'present'
+        $pinned = Get-ServiceImage pulled
+        $pinned | Should -Match "^$([regex]::Escape($Image))@sha256:[0-9a-f]{64}$"
+        # A pull by digest keeps the image under its digest, not its tag.
+        Invoke-LabSsh -Node $Node2 -Command "sudo -n docker image inspect $pinned >/dev/null 2>&1 && echo present || echo absent" | Should -Be 'present'
         # Swarm keeps the login for later pulls; the service's spec as anyone reads it does not hold it.
         Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker service inspect pulled' | Out-String | Should -Not -Match ([regex]::Escape($Password))
     }
@@ -91,7 +93,7 @@ Describe 'Connect-SwarmRegistry' -Tag Lab {
         (Connect-SwarmRegistry $Registry -Credential $Good).Changed | Should -BeFalse
         (Get-SwarmRegistry).Registry | Should -Be $Registry
         $file = Join-Path $env:SWARMPS_STATE_DIR 'registries.json'
-        (Get-Item $file).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite'
+        (Get-Item $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
         (Get-Content -Raw $file | ConvertFrom-Json).auths.$Registry.auth | Should -Not -BeNullOrEmpty
     }
 

@@ -575,6 +575,12 @@ namespace SwarmPS.Engine.Workloads
         {
             string state = TaskMapper.StateText(task.Status?.State);
             string said = reason.Length > 0 ? reason : task.Status?.Message ?? string.Empty;
+            if (reason.Length == 0 && task.Status?.State == TaskState.Preparing)
+            {
+                // Swarm says only "preparing" while the node pulls the image: say what it waits for.
+                said = $"pulling {(task.Spec?.ContainerSpec?.Image ?? "the image").Split('@')[0]} where the node lacks it";
+            }
+
             return said.Length == 0 || string.Equals(said, state, StringComparison.OrdinalIgnoreCase) ? state : $"{state}: {said}";
         }
 

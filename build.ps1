@@ -8,14 +8,19 @@
       UnitTest  builds, runs the xunit tests and the Pester tests that need no lab (every test not tagged Lab)
                 in a child pwsh against out/SwarmPS, and prints "N passed, N failed". No lab, no Docker, no
                 root: the quick check while developing.
-      Test      builds, runs the xunit tests, brings the lab up, runs all the Pester tests (those tagged Lab
+      Test      installs what is missing (as Demo does), builds, runs the xunit tests, brings the lab up, runs all the Pester tests (those tagged Lab
                 too) in a child pwsh against out/SwarmPS, takes the lab down again, and prints
                 "N passed, N failed".
+      Demo      the whole walk on the lab: installs what is missing (as root; otherwise prints the command to
+                run), builds, brings the lab up, and runs tools/Demo.ps1 from bare hosts to placed containers,
+                printing the tables a user would see. The lab stays up; the last line says how to take it down.
       Lab       brings the lab up, down or back to bare (-LabAction Up|Down|Reset|Status).
       Clean     removes out/ and the build folders.
     A Pester Describe or It that needs the lab (lab.json, SSH to the nodes, Get-Lab) carries -Tag Lab.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task UnitTest
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 .EXAMPLE
@@ -23,7 +28,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'UnitTest', 'Test', 'Lab', 'Clean')]
+    [ValidateSet('Build', 'UnitTest', 'Test', 'Demo', 'Lab', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Up', 'Down', 'Reset', 'Status')]
@@ -55,6 +60,35 @@ function Invoke-Native {
     param([string] $FilePath, [string[]] $Arguments)
     & $FilePath @Arguments
     if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+# The Debian packages the lab and the tests need, by the command each one provides.
+$Prerequisites = [ordered]@{
+    docker = 'docker.io'; debootstrap = 'debootstrap'; busybox = 'busybox-static'; ssh = 'openssh-client'
+    sshpass = 'sshpass'; jq = 'jq'; curl = 'curl'; ip = 'iproute2'; openssl = 'openssl'; iptables = 'iptables'
+    'docker-registry' = 'docker-registry'; htpasswd = 'apache2-utils'; flock = 'util-linux'
+}
+
+# Installs the missing packages when this runs as root on a Debian or Ubuntu machine; otherwise says exactly what to
+# run and stops, before anything else is done.
+function Install-Prerequisites {
+    if ($IsWindows -or $IsMacOS) { throw 'The lab needs Linux (Debian or Ubuntu): it runs Docker and systemd in containers.' }
+    $missing = @($Prerequisites.GetEnumerator() | Where-Object { -not (Get-Command $_.Key -CommandType Application -ErrorAction Ignore) } |
+            ForEach-Object Value | Select-Object -Unique)
+    # busybox from the busybox package is dynamically linked: the lab's image needs the static one.
+    if ('busybox-static' -notin $missing -and -not (Test-Path /bin/busybox) -and -not (Get-Command busybox -ErrorAction Ignore)) { $missing += 'busybox-static' }
+    if ($missing.Count -eq 0) { return }
+    $install = "apt-get install -y --no-install-recommends $($missing -join ' ')"
+    if (-not (Get-Command apt-get -ErrorAction Ignore)) {
+        throw "Missing: $($missing -join ', '). This machine has no apt-get; install the equivalent packages, then run this again."
+    }
+    if ((& id -u) -ne '0') {
+        throw "Missing: $($missing -join ', '). Install them, then run this again:`n    sudo apt-get update && sudo $install"
+    }
+    Write-Host "Installing $($missing -join ', ')"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    Invoke-Native apt-get @('update', '-qq')
+    Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
 }
 
 function Get-ModuleVersion {
@@ -200,6 +234,7 @@ function Invoke-UnitTest {
 
 # Everything: xunit and every Pester test, against the lab.
 function Invoke-Test {
+    Install-Prerequisites
     Invoke-Build
     $results = Initialize-TestResults
     Invoke-XunitTests $results
@@ -223,11 +258,28 @@ function Invoke-Test {
     Write-TestSummary $unit $pester
 }
 
+# The walk from bare lab hosts to placed containers, as a user would type it; the lab stays up afterwards.
+function Invoke-Demo {
+    Install-Prerequisites
+    Invoke-Build
+    Invoke-Lab Up
+    # From bare hosts, whatever an earlier run left on them.
+    Invoke-Lab Reset
+    $lab = Join-Path $LabDir 'lab.json'
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/Demo.ps1'), '-LabFile', $lab, '-ModulePath', (Join-Path $ModuleOut 'SwarmPS.psd1'))
+    Write-Host ''
+    Write-Host "The lab is still up ($lab). Take it down with: dotnet pwsh ./build.ps1 -Task Lab -LabAction Down"
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'UnitTest' { Invoke-UnitTest }
     'Test' { Invoke-Test }
-    'Lab' { Invoke-Lab $LabAction }
+    'Demo' { Invoke-Demo }
+    'Lab' {
+        if ($LabAction -eq 'Up') { Install-Prerequisites }
+        Invoke-Lab $LabAction
+    }
     'Clean' {
         Remove-Item -Recurse -Force $Out -ErrorAction Ignore
         Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force

@@ -21,12 +21,31 @@ $env:SWARMPS_STATE_DIR = Join-Path $demo 'state'
 $env:SWARMPS_KNOWN_HOSTS = Join-Path $demo 'known_hosts'
 $ProgressPreference = 'SilentlyContinue'
 
-# Prints a step's command as typed at the prompt, then runs it and shows its output as the console would.
+# Colours on a terminal; plain text into a file or a pipe (a CI log, a test).
+$plain = [Console]::IsOutputRedirected
+if ($plain) { $PSStyle.OutputRendering = 'PlainText' }
+function Say([string] $Text, [ConsoleColor] $Color) {
+    if ($plain) { Write-Host $Text } else { Write-Host $Text -ForegroundColor $Color }
+}
+
+# Prints a step's command as typed at the prompt, then runs it and shows its output as the console would: one
+# table per kind of object, wide enough for every column.
 function Step([string] $Title, [scriptblock] $Command) {
-    Write-Host ''
-    Write-Host "# $Title" -ForegroundColor Cyan
-    foreach ($line in ($Command.ToString().Trim() -split "`n")) { Write-Host "PS> $($line.Trim())" -ForegroundColor Yellow }
-    & $Command | Out-Host
+    Say '' White
+    Say "# $Title" Cyan
+    foreach ($line in ($Command.ToString().Trim() -split "`n")) { Say "PS> $($line.Trim())" Yellow }
+    $batch = [System.Collections.Generic.List[object]]::new()
+    $kind = $null
+    foreach ($item in & $Command) {
+        $itemKind = if ($item -is [psobject]) { $item.PSObject.TypeNames[0] } else { $item.GetType().FullName }
+        if ($batch.Count -gt 0 -and $itemKind -ne $kind) {
+            $batch | Out-String -Width 200 | Write-Host -NoNewline
+            $batch.Clear()
+        }
+        $kind = $itemKind
+        $batch.Add($item)
+    }
+    if ($batch.Count -gt 0) { $batch | Out-String -Width 200 | Write-Host -NoNewline }
 }
 
 Import-Module $ModulePath
@@ -55,22 +74,22 @@ Step 'The nodes, and the one with an SSD' {
     Get-SwarmNode
     Get-SwarmNode | Where Labels.storage -eq ssd
 }
-Step 'A database on the SSD node, two web servers on the disk nodes' {
-    New-SwarmContainer -Name db -Image $lab.image -Command sleep, 3600 -Constraint 'storage==ssd' -Confirm:$false
+Step 'Log in to the private registry once: the nodes pull from it with that login' {
+    $password = ConvertTo-SecureString $lab.registry.password -AsPlainText -Force
+    Connect-SwarmRegistry $lab.registry.address -Credential ([pscredential]::new($lab.registry.user, $password))
+}
+$image = $lab.registry.image
+Step 'A database on the SSD node, two web servers on the disk nodes, from the registry' {
+    New-SwarmContainer -Name db -Image $image -Command sleep, 3600 -Constraint 'storage==ssd' -Confirm:$false
     'web1', 'web2' | ForEach-Object {
-        New-SwarmContainer -Name $_ -Image $lab.image -Command httpd, -f, -p, 80 -Publish 80 -Constraint 'storage==disk' -Confirm:$false
+        New-SwarmContainer -Name $_ -Image $image -Command httpd, -f, -p, 80 -Publish 80 -Constraint 'storage==disk' -Confirm:$false
     }
 }
 Step 'Where each container landed, and on which host port' {
     Get-SwarmContainer
 }
-if ($lab.PSObject.Properties['registry']) {
-    Step 'An image from a private registry: log in once, then the nodes pull it' {
-        $password = ConvertTo-SecureString $lab.registry.password -AsPlainText -Force
-        Connect-SwarmRegistry $lab.registry.address -Credential ([pscredential]::new($lab.registry.user, $password))
-        New-SwarmContainer -Name cache -Image $lab.registry.image -Command sleep, 3600 -Constraint 'storage==disk' -Confirm:$false |
-            Select-Object Name, Node, Image, State
-    }
+Step 'The image each one runs: pinned to the digest the registry gave' {
+    Get-SwarmContainer | Select-Object Name, Node, Image, ImageDigest
 }
 Step 'A constraint no node meets fails at once, and says why' {
     New-SwarmContainer -Name fast -Image $lab.image -Constraint 'storage==nvme' -Confirm:$false -ErrorAction Continue 2>&1 |

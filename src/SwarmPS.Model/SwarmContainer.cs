@@ -17,6 +17,7 @@ namespace SwarmPS
             ServiceId = data.ServiceId;
             TaskId = data.TaskId;
             Image = data.Image;
+            ImageDigest = data.ImageDigest;
             Command = data.Command;
             Created = data.Created;
             State = data.State;
@@ -47,7 +48,11 @@ namespace SwarmPS
         /// <summary>The swarm task the container runs; empty for a container started outside swarm, or a service read without its tasks.</summary>
         public string TaskId { get; }
 
+        /// <summary>The image as docker ps shows it: name and tag.</summary>
         public string Image { get; }
+
+        /// <summary>The digest the service is pinned to (sha256:...), as the registry gave it; empty for an image the nodes had locally.</summary>
+        public string ImageDigest { get; }
 
         public string Command { get; }
 
@@ -92,6 +97,8 @@ namespace SwarmPS
         public string TaskId { get; init; } = string.Empty;
 
         public string Image { get; init; } = string.Empty;
+
+        public string ImageDigest { get; init; } = string.Empty;
 
         public string Command { get; init; } = string.Empty;
 

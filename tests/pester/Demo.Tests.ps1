@@ -20,6 +20,8 @@ Describe 'tools/Demo.ps1' -Tag Lab {
         $output | Should -Match "$($Lab.nodes[0].name)/db"
         $output | Should -Match "$([regex]::Escape($Lab.nodes[1].address)):\d+->80/tcp|$([regex]::Escape($Lab.nodes[2].address)):\d+->80/tcp"
         $output | Should -Match 'NoNodeMatchesConstraint'
+        $output | Should -Match 'sha256:[0-9a-f]{64}' -Because 'the containers run the digest the registry gave'
+        $output | Should -Not -Match "`e\[" -Because 'output into a pipe is plain text'
         $output | Should -Not -Match ([regex]::Escape($Lab.registry.password))
     }
 }

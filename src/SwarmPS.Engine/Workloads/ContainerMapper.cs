@@ -28,6 +28,7 @@ namespace SwarmPS.Engine.Workloads
                 ServiceId = labels.TryGetValue(ServiceIdLabel, out string? serviceId) ? serviceId : string.Empty,
                 TaskId = labels.TryGetValue(TaskIdLabel, out string? taskId) ? taskId : string.Empty,
                 Image = (container.Image ?? string.Empty).Split('@')[0],
+                ImageDigest = DigestOf(container.Image),
                 Command = container.Command ?? string.Empty,
                 Created = container.Created == default ? null : container.Created,
                 State = container.State ?? string.Empty,
@@ -62,6 +63,7 @@ namespace SwarmPS.Engine.Workloads
                 ServiceId = task.ServiceID ?? string.Empty,
                 TaskId = task.ID ?? string.Empty,
                 Image = (spec?.Image ?? string.Empty).Split('@')[0],
+                ImageDigest = DigestOf(spec?.Image),
                 // What the container runs, as docker ps shows it: the entrypoint given, then the arguments.
                 Command = string.Join(" ", (spec?.Command ?? new List<string>()).Concat(spec?.Args ?? new List<string>())),
                 Created = task.CreatedAt,
@@ -141,5 +143,11 @@ namespace SwarmPS.Engine.Workloads
         /// <summary>docker ps's form: 10.213.7.101:30001->80/tcp.</summary>
         public static string FormatPort(string address, uint published, uint target, string? protocol) =>
             $"{address}:{published}->{target}/{(string.IsNullOrEmpty(protocol) ? "tcp" : protocol.ToLowerInvariant())}";
+
+        private static string DigestOf(string? image)
+        {
+            int at = (image ?? string.Empty).IndexOf('@');
+            return at < 0 ? string.Empty : image!.Substring(at + 1);
+        }
     }
 }

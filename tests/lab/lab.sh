@@ -779,7 +779,7 @@ systemctl stop docker-tcp.service >/dev/null 2>&1 || true
 find /etc/systemd/system -name 'docker-tcp*' -exec rm -rf {} + 2>/dev/null
 rm -rf /etc/systemd/system/docker.service.d /etc/systemd/system/docker.socket.d \
 	/etc/systemd/system/docker.service /etc/systemd/system/docker.socket \
-	/etc/swarmps /root/.docker /home/core/.docker
+	/etc/swarmps /var/lib/swarmps /root/.docker /home/core/.docker
 find /etc/docker -mindepth 1 -maxdepth 1 ! -name key.json -exec rm -rf {} +
 systemctl daemon-reload
 systemctl reset-failed

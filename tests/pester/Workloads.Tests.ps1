@@ -145,7 +145,7 @@ Describe 'Get-SwarmContainer' -Tag Lab {
 Describe 'Secrets and logs' -Tag Lab {
     It 'mounts a secret without putting it in the environment or the output' {
         $secret = ConvertTo-SecureString 'sw0rdfish-S3cret' -AsPlainText -Force
-        $c = New-SwarmContainer -Name vault -Image $Lab.image -Command sh, -c, 'cat /run/secrets/db_password; echo; echo ready; sleep 3600' -Secret @{ db_password = $secret } -Confirm:$false -Verbose -Debug *>&1
+        $c = New-SwarmContainer -Name vault -Image $Lab.image -Command sh, -c, 'cat /run/secrets/db_password; echo; echo ready; sleep 3600' -Secret @{ db_password = $secret } -Confirm:$false -Verbose -Debug -WarningAction Continue *>&1
         ($c | Out-String) | Should -Not -BeLike '*sw0rdfish*'
         $container = $c | Where-Object { $_ -is [SwarmPS.SwarmContainer] }
         # The container prints the secret, then 'ready'; each line is led by its node/name.

@@ -64,7 +64,7 @@ function Invoke-Native {
 
 # The Debian packages the lab and the tests need, by the command each one provides.
 $Prerequisites = [ordered]@{
-    docker = 'docker.io'; debootstrap = 'debootstrap'; busybox = 'busybox-static'; ssh = 'openssh-client'
+    dockerd = 'docker.io'; debootstrap = 'debootstrap'; busybox = 'busybox-static'; ssh = 'openssh-client'
     sshpass = 'sshpass'; jq = 'jq'; curl = 'curl'; ip = 'iproute2'; openssl = 'openssl'; iptables = 'iptables'
     'docker-registry' = 'docker-registry'; htpasswd = 'apache2-utils'; flock = 'util-linux'
 }

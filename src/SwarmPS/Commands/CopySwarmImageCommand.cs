@@ -46,6 +46,7 @@ namespace SwarmPS.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Hostname")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(NodeNameCompleter))]
         public string[]? Node { get; set; }
 

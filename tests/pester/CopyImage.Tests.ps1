@@ -78,8 +78,10 @@ Describe 'Copy-SwarmImage' -Tag Lab {
     }
 
     It 'loads nothing with -WhatIf and names each node it would load' {
-        $said = Copy-SwarmImage -Path $Small -WhatIf 6>&1 | Out-String
-        foreach ($node in $Lab.nodes) { $said | Should -Match $node.name }
+        # What-if text goes to the host, so read it from a child pwsh's console.
+        $script = "`$env:SWARMPS_STATE_DIR='$env:SWARMPS_STATE_DIR'; `$env:SWARMPS_KNOWN_HOSTS='$env:SWARMPS_KNOWN_HOSTS'; Import-Module '$env:SWARMPS_TEST_MODULE'; Copy-SwarmImage -Path '$Small' -WhatIf"
+        $said = (& dotnet pwsh -NoProfile -NonInteractive -Command $script) -join ' '
+        foreach ($node in $Lab.nodes) { $said | Should -BeLike "*What if*$($node.name)*Load image $SmallTag*" }
         Get-NodeImageId $Node2 $SmallTag | Should -Be 'absent'
     }
 

@@ -80,8 +80,8 @@ Describe 'Copy-SwarmImage' -Tag Lab {
     It 'loads nothing with -WhatIf and names each node it would load' {
         # What-if text goes to the host, so read it from a child pwsh's console.
         $script = "`$env:SWARMPS_STATE_DIR='$env:SWARMPS_STATE_DIR'; `$env:SWARMPS_KNOWN_HOSTS='$env:SWARMPS_KNOWN_HOSTS'; Import-Module '$env:SWARMPS_TEST_MODULE'; Copy-SwarmImage -Path '$Small' -WhatIf"
-        $said = (& dotnet pwsh -NoProfile -NonInteractive -Command $script) -join ' '
-        foreach ($node in $Lab.nodes) { $said | Should -BeLike "*What if*$($node.name)*Load image $SmallTag*" }
+        $said = (& dotnet pwsh -NoProfile -NonInteractive -Command $script) -join ''
+        foreach ($node in $Lab.nodes) { $said | Should -BeLike "*What if*Load image $SmallTag (*on target*$($node.name)*" }
         Get-NodeImageId $Node2 $SmallTag | Should -Be 'absent'
     }
 

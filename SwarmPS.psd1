@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-SwarmHost'
         'Connect-SwarmRegistry'
+        'Copy-SwarmImage'
         'Disable-DockerTcpSocket'
         'Disconnect-SwarmHost'
         'Disconnect-SwarmRegistry'

@@ -279,6 +279,9 @@ namespace SwarmPS.Engine.Docker
         public Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken) =>
             CallAsync("Listing images", "DockerApiError", () => client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken));
 
+        public Task<IReadOnlyList<string>> LoadImageAsync(System.IO.Stream archive, long length, CancellationToken cancellationToken) =>
+            CallAsync("Loading the image archive", "ImageLoadFailed", () => ImageLoad.SendAsync(CreateHttpClient(System.Threading.Timeout.InfiniteTimeSpan), archive, length, cancellationToken));
+
         public void Dispose() => client.Dispose();
 
         /// <summary>Hands a log stream on line by line as it arrives, stdout and stderr together; never the whole log at once.</summary>
@@ -416,14 +419,14 @@ namespace SwarmPS.Engine.Docker
         /// A plain HTTP client on the same transport and certificates, for the few calls Docker.DotNet gets
         /// wrong (it sends swarm/update's rotate flags in lower case, which the engine ignores).
         /// </summary>
-        private HttpClient CreateHttpClient()
+        private HttpClient CreateHttpClient(TimeSpan? timeout = null)
         {
             string api = $"v{ApiVersion}/";
             if (sshSession != null)
             {
                 HostSession session = sshSession;
                 var overSsh = new ManagedHandler(async (host, port, token) => await session.OpenDialStdioAsync(token).ConfigureAwait(false), NullLogger.Instance) { UseProxy = false };
-                return new HttpClient(overSsh) { BaseAddress = new Uri("http://docker.sock/" + api), Timeout = RequestTimeout };
+                return new HttpClient(overSsh) { BaseAddress = new Uri("http://docker.sock/" + api), Timeout = timeout ?? RequestTimeout };
             }
 
             var handler = new SocketsHttpHandler();
@@ -433,7 +436,7 @@ namespace SwarmPS.Engine.Docker
                 handler.SslOptions.RemoteCertificateValidationCallback = identity.ValidateServer;
             }
 
-            return new HttpClient(handler) { BaseAddress = new Uri($"{(identity != null ? "https" : "http")}://{Address}:{Endpoint.Port}/{api}"), Timeout = RequestTimeout };
+            return new HttpClient(handler) { BaseAddress = new Uri($"{(identity != null ? "https" : "http")}://{Address}:{Endpoint.Port}/{api}"), Timeout = timeout ?? RequestTimeout };
         }
 
         private static DockerClient Build(EngineEndpoint endpoint, TlsIdentity? tls, HostSession? session, Version? apiVersion)

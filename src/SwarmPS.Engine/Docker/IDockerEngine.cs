@@ -104,5 +104,13 @@ namespace SwarmPS.Engine.Docker
 
         /// <summary>Checks a login with its registry through this engine (POST /auth, as docker login does); a refused one is RegistryAuthFailed.</summary>
         Task AuthenticateAsync(RegistryLogin login, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Loads an image archive as docker load does (POST /images/load), the body streamed from <paramref name="archive"/>
+        /// with no request timeout: the engine unpacks the whole archive before it registers any image, so a transfer cut
+        /// short loads nothing. Returns the engine's report lines (Loaded image: …, Loaded image ID: …); an error the
+        /// engine reports in its stream is ImageLoadFailed.
+        /// </summary>
+        Task<IReadOnlyList<string>> LoadImageAsync(System.IO.Stream archive, long length, CancellationToken cancellationToken);
     }
 }

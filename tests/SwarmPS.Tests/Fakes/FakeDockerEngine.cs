@@ -116,6 +116,14 @@ namespace SwarmPS.Tests.Fakes
         public Task<RegistryAnswer> InspectDistributionAsync(string image, RegistryLogin? login, CancellationToken cancellationToken) =>
             Call("ImageResolveFailed", cancellationToken, () => swarm.AskRegistry(image, login));
 
+        /// <summary>Reads the archive to its end, as the engine does before it registers anything; registers nothing.</summary>
+        public Task<IReadOnlyList<string>> LoadImageAsync(System.IO.Stream archive, long length, CancellationToken cancellationToken) =>
+            Call("ImageLoadFailed", cancellationToken, () =>
+            {
+                archive.CopyTo(System.IO.Stream.Null);
+                return (IReadOnlyList<string>)new List<string>();
+            });
+
         public Task AuthenticateAsync(RegistryLogin login, CancellationToken cancellationToken) =>
             Call("RegistryLoginFailed", cancellationToken, () =>
             {

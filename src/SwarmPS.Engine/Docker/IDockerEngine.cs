@@ -104,5 +104,14 @@ namespace SwarmPS.Engine.Docker
 
         /// <summary>Checks a login with its registry through this engine (POST /auth, as docker login does); a refused one is RegistryAuthFailed.</summary>
         Task AuthenticateAsync(RegistryLogin login, CancellationToken cancellationToken);
+
+        /// <summary>The volumes this engine has (docker volume ls).</summary>
+        Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken);
+
+        /// <summary>Removes a volume (docker volume rm); false when it was already gone. A volume a container holds is refused by the engine.</summary>
+        Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken);
+
+        /// <summary>Whether <paramref name="path"/> exists on this engine's host, as a bind mount's source must; nothing is created to find out.</summary>
+        Task<bool> HostPathExistsAsync(string path, CancellationToken cancellationToken);
     }
 }

@@ -20,7 +20,7 @@ namespace SwarmPS.Engine.Storage
         /// <summary>BindSourceNotFound naming the nodes that lack a source; a node whose engine does not answer is skipped with a warning.</summary>
         public static async Task RequireAsync(ClusterContext context, string container, IEnumerable<Mount>? mounts, IReadOnlyList<NodeFacts> eligible, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            List<string> sources = (mounts ?? Array.Empty<Mount>()).Where(m => m.Type == "bind" && !string.IsNullOrEmpty(m.Source)).Select(m => m.Source).Distinct(StringComparer.Ordinal).ToList();
+            List<string> sources = (mounts ?? Array.Empty<Mount>()).Where(m => m.Type == "bind" && !string.IsNullOrEmpty(m.Source)).Select(m => m.Source!).Distinct(StringComparer.Ordinal).ToList();
             if (sources.Count == 0)
             {
                 return;

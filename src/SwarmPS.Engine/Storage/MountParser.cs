@@ -113,14 +113,13 @@ namespace SwarmPS.Engine.Storage
                         VolumeOptionsOf(mount).NoCopy = Bool(text, key, value);
                         break;
                     case "volume-label":
-                        SetPair(VolumeOptionsOf(mount).Labels, value);
+                        SetPair(VolumeOptionsOf(mount).Labels ??= new Dictionary<string, string>(StringComparer.Ordinal), value);
                         break;
                     case "volume-driver":
-                        VolumeOptionsOf(mount).DriverConfig.Name = value;
+                        DriverOf(mount).Name = value;
                         break;
                     case "volume-opt":
-                        VolumeOptionsOf(mount).DriverConfig.Options ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                        SetPair(VolumeOptionsOf(mount).DriverConfig.Options, value);
+                        SetPair(DriverOf(mount).Options ??= new Dictionary<string, string>(StringComparer.Ordinal), value);
                         break;
                     case "tmpfs-size":
                         TmpfsOptionsOf(mount).SizeBytes = RamInBytes(text, value);
@@ -291,7 +290,7 @@ namespace SwarmPS.Engine.Storage
             if (!mount.Target.StartsWith('/'))
             {
                 throw new SwarmException("MountTargetNotAbsolute", SwarmErrorKind.InvalidArgument,
-                    $"The mount target '{mount.Target}' in '{text}' is not an absolute path: the path in the container must start with '/', such as target=/{mount.Target.TrimStart('.', '/')}.", text);
+                    $"The mount target '{mount.Target}' in {parameter} '{text}' is not an absolute path: the path in the container must start with '/', such as target=/{mount.Target.TrimStart('.', '/')}.", text);
             }
 
             if (mount.VolumeOptions != null && mount.Type != "volume")
@@ -336,6 +335,8 @@ namespace SwarmPS.Engine.Storage
             mount.VolumeOptions.DriverConfig ??= new Driver();
             return mount.VolumeOptions;
         }
+
+        private static Driver DriverOf(Mount mount) => VolumeOptionsOf(mount).DriverConfig ??= new Driver();
 
         private static BindOptions BindOptionsOf(Mount mount) => mount.BindOptions ??= new BindOptions();
 

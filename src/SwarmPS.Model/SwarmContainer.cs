@@ -26,6 +26,7 @@ namespace SwarmPS
             Cluster = data.Cluster;
             Health = data.Health;
             Changed = data.Changed;
+            Mounts = data.Mounts.ToArray();
         }
 
         /// <summary>The service name for a swarm task (db), else the container name.</summary>
@@ -75,6 +76,9 @@ namespace SwarmPS
 
         public bool Changed { get; }
 
+        /// <summary>The container's mounts in --mount syntax: type=volume,source=dbdata,target=/var/lib/mysql.</summary>
+        public IReadOnlyList<string> Mounts { get; }
+
         /// <summary>node/name, as classic swarm's docker ps named containers.</summary>
         public override string ToString() => string.IsNullOrEmpty(Node) ? Name : $"{Node}/{Name}";
     }
@@ -115,5 +119,7 @@ namespace SwarmPS
         public string Health { get; init; } = string.Empty;
 
         public bool Changed { get; init; }
+
+        public IEnumerable<string> Mounts { get; init; } = Array.Empty<string>();
     }
 }

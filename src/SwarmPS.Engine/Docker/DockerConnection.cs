@@ -281,6 +281,43 @@ namespace SwarmPS.Engine.Docker
 
         public Task<IReadOnlyList<string>> LoadImageAsync(System.IO.Stream archive, long length, CancellationToken cancellationToken) =>
             CallAsync("Loading the image archive", "ImageLoadFailed", () => ImageLoad.SendAsync(CreateHttpClient(System.Threading.Timeout.InfiniteTimeSpan), archive, length, cancellationToken));
+        public Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken) =>
+            CallAsync("Listing volumes", "DockerApiError", async () =>
+                (await client.Volumes.ListAsync(cancellationToken).ConfigureAwait(false)).Volumes ?? new List<VolumeResponse>());
+
+        public Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
+            RemoveAsync($"Removing volume '{name}'", "VolumeRemoveFailed", () => client.Volumes.RemoveAsync(name, false, cancellationToken));
+
+        /// <summary>
+        /// The Engine API has no call that looks at the host's files, but it checks a bind mount's source before it
+        /// looks for the image (moby's containerCreate runs verifyContainerSettings, whose mount check stats the source,
+        /// first). So a create with the path as a bind source and an image that does not exist is refused either way and
+        /// never makes a container: "bind source path does not exist" when the path is missing, "No such image" when it is there.
+        /// </summary>
+        public async Task<bool> HostPathExistsAsync(string path, CancellationToken cancellationToken)
+        {
+            var probe = new CreateContainerParameters
+            {
+                Image = "swarmps.invalid/bind-source-probe:" + Guid.NewGuid().ToString("N"),
+                HostConfig = new HostConfig { Mounts = new List<Mount> { new Mount { Type = "bind", Source = path, Target = "/probe", ReadOnly = true } } },
+            };
+            try
+            {
+                CreateContainerResponse created = await CallAsync($"Checking that {path} exists", "DockerApiError", () => client.Containers.CreateContainerAsync(probe, cancellationToken)).ConfigureAwait(false);
+
+                // Only if an image of that name appeared: the path is there; leave nothing behind.
+                await RemoveContainerAsync(created.ID, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (SwarmException refused) when (refused.InnerException is DockerApiException answer && (answer.ResponseBody ?? string.Empty).Contains("bind source path does not exist", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+            catch (SwarmException missingImage) when (missingImage.Kind == SwarmErrorKind.ObjectNotFound)
+            {
+                return true;
+            }
+        }
 
         public void Dispose() => client.Dispose();
 

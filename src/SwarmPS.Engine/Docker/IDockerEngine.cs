@@ -112,5 +112,13 @@ namespace SwarmPS.Engine.Docker
         /// engine reports in its stream is ImageLoadFailed.
         /// </summary>
         Task<IReadOnlyList<string>> LoadImageAsync(System.IO.Stream archive, long length, CancellationToken cancellationToken);
+        /// <summary>The volumes this engine has (docker volume ls).</summary>
+        Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken);
+
+        /// <summary>Removes a volume (docker volume rm); false when it was already gone. A volume a container holds is refused by the engine.</summary>
+        Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken);
+
+        /// <summary>Whether <paramref name="path"/> exists on this engine's host, as a bind mount's source must; nothing is created to find out.</summary>
+        Task<bool> HostPathExistsAsync(string path, CancellationToken cancellationToken);
     }
 }

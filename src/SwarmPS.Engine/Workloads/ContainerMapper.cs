@@ -41,6 +41,7 @@ namespace SwarmPS.Engine.Workloads
                     .OrderBy(p => p, StringComparer.Ordinal)
                     .ToList(),
                 Cluster = cluster,
+                Mounts = (container.Mounts ?? new List<MountPoint>()).Select(Storage.MountParser.Format).ToList(),
             });
         }
 
@@ -77,6 +78,7 @@ namespace SwarmPS.Engine.Workloads
                     .ToList(),
                 Cluster = cluster,
                 Changed = changed,
+                Mounts = (spec?.Mounts ?? new List<Mount>()).Select(Storage.MountParser.Format).ToList(),
             });
         }
 

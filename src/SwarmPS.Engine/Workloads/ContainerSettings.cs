@@ -77,6 +77,9 @@ namespace SwarmPS.Engine.Workloads
         /// </summary>
         public Registry.RegistryLogin? RegistryCredential { get; init; }
 
+        /// <summary>The mounts (volumes, bind mounts, tmpfs), all of them; an empty list removes every mount.</summary>
+        public IReadOnlyList<global::Docker.DotNet.Models.Mount>? Mounts { get; init; }
+
         /// <summary>True when any resource setting is given.</summary>
         public bool HasReservation => ReserveCpu != null || ReserveMemory != null;
     }

@@ -104,6 +104,10 @@ namespace SwarmPS.Engine.Workloads
             }
 
             IReadOnlyList<NodeFacts> eligible = WorkloadService.RequireEligibleNodes(name, context.Nodes, constraints);
+            if (changes.Any(c => c.Field is "Mounts" or "Constraints"))
+            {
+                await Storage.BindSources.RequireAsync(context, name, after.TaskTemplate?.ContainerSpec?.Mounts, eligible, reporter, cancellationToken).ConfigureAwait(false);
+            }
 
             if (settings.HasReservation)
             {

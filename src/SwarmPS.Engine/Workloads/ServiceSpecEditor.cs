@@ -76,6 +76,11 @@ namespace SwarmPS.Engine.Workloads
                 spec.TaskTemplate.Placement.Constraints = settings.Constraints.Select(c => c.ToSwarm()).ToList();
             }
 
+            if (settings.Mounts != null)
+            {
+                container.Mounts = settings.Mounts.Count > 0 ? Storage.MountParser.Copy(settings.Mounts) : null;
+            }
+
             ApplyResources(spec.TaskTemplate, settings);
             ApplyHealth(container, settings);
             ApplyRestart(spec.TaskTemplate, settings);
@@ -101,6 +106,7 @@ namespace SwarmPS.Engine.Workloads
 
             fields.Add(Field("Ports", string.Join(", ", (spec.EndpointSpec?.Ports ?? new List<PortConfig>()).Select(p => new PortSpec(p.PublishedPort ?? 0, p.TargetPort ?? 0, p.Protocol ?? "tcp").ToString()))));
             fields.Add(Field("Constraints", string.Join(", ", (spec.TaskTemplate?.Placement?.Constraints ?? new List<string>()).OrderBy(c => c, StringComparer.Ordinal))));
+            fields.Add(Field("Mounts", Storage.MountParser.Describe(container?.Mounts)));
 
             ResourceRequirements? resources = spec.TaskTemplate?.Resources;
             fields.Add(Field("ReserveCpu", Cpus(resources?.Reservations?.NanoCPUs)));

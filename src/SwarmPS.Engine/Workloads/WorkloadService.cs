@@ -45,6 +45,7 @@ namespace SwarmPS.Engine.Workloads
             IReadOnlyList<NodeFacts> matching = RequireEligibleNodes(request.Name, nodes, request.Constraints);
 
             reporter.Verbose($"Nodes that satisfy the constraints: {string.Join(", ", matching.Select(n => n.Hostname))}.");
+            await Storage.BindSources.RequireAsync(context, request.Name, request.Settings.Mounts, matching, reporter, cancellationToken).ConfigureAwait(false);
             if (request.Settings.HasReservation)
             {
                 // Swarm would leave a task whose reservation fits nowhere pending for ever: say so now.

@@ -113,6 +113,20 @@ namespace SwarmPS.Infrastructure
         [Credential]
         public PSCredential? RegistryCredential { get; set; }
 
+        /// <summary>
+        /// Mounts in the Docker CLI's --mount syntax: type=volume,source=dbdata,target=/var/lib/mysql,
+        /// type=bind,source=/srv/conf,target=/etc/app,readonly or type=tmpfs,target=/tmp,tmpfs-size=64m. With -Volume,
+        /// they are all the container's mounts; on Set-SwarmContainer they replace the current ones (an empty array removes them).
+        /// </summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? Mount { get; set; }
+
+        /// <summary>Mounts in docker run -v's short syntax: dbdata:/var/lib/mysql (a named volume), /srv/conf:/etc/app:ro (a bind mount, as the source is an absolute path).</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? Volume { get; set; }
+
         /// <summary>The settings given on the command line; SwarmException for a value that does not parse.</summary>
         internal ContainerSettings BuildSettings()
         {
@@ -122,7 +136,8 @@ namespace SwarmPS.Infrastructure
                     "-NoHealthCheck turns the health check off, so it cannot be given with -HealthCommand, -HealthInterval, -HealthTimeout, -HealthRetries or -HealthStartPeriod. Give one or the other.");
             }
 
-            return new ContainerSettings
+            // The mounts are parsed where their type is known: the engine's, not this assembly's.
+            return Engine.Storage.MountParser.WithMounts(new ContainerSettings
             {
                 ReserveCpu = ReserveCpu,
                 ReserveMemory = ReserveMemory == null ? null : MemorySize.Parse(ReserveMemory, nameof(ReserveMemory)),
@@ -145,7 +160,7 @@ namespace SwarmPS.Infrastructure
                 UpdateMaxFailureRatio = (float?)UpdateMaxFailureRatio,
                 RegistryCredential = RegistryCredential == null || RegistryCredential == PSCredential.Empty ? null
                     : new Engine.Registry.RegistryLogin(string.Empty, RegistryCredential.UserName, RegistryCredential.GetNetworkCredential().Password),
-            };
+            }, Mount, Volume);
         }
 
         /// <summary>Environment variables from a hashtable; a name that is empty or holds '=' is EnvInvalid.</summary>

@@ -187,6 +187,27 @@ namespace SwarmPS.Tests.Fakes
         public Task<IList<ImagesListResponse>> ListImagesAsync(CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
             (IList<ImagesListResponse>)Images.Select(i => new ImagesListResponse { ID = "sha256:" + i, RepoTags = new List<string> { i } }).ToList());
 
+        /// <summary>Volumes on this host (docker volume ls); a volume a container here mounts cannot be removed.</summary>
+        public List<VolumeResponse> Volumes { get; } = new List<VolumeResponse>();
+
+        /// <summary>Paths that exist on this host, for bind mounts' sources.</summary>
+        public HashSet<string> HostPaths { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+        public Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
+            (IList<VolumeResponse>)Volumes.ToList());
+
+        public Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken) => Call("VolumeRemoveFailed", cancellationToken, () =>
+        {
+            if (StandaloneContainers.Concat(swarm.ContainersOn(this)).Any(c => (c.Mounts ?? new List<MountPoint>()).Any(m => m.Type == "volume" && m.Name == name)))
+            {
+                throw FakeSwarm.Answer(HttpStatusCode.Conflict, $"remove {name}: volume is in use");
+            }
+
+            return Volumes.RemoveAll(v => v.Name == name) > 0;
+        });
+
+        public Task<bool> HostPathExistsAsync(string path, CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () => HostPaths.Contains(path));
+
         /// <summary>The lines of a container's log here that <paramref name="options"/> ask for (its tail); none for a container without a log.</summary>
         internal IEnumerable<string> LogOf(string containerId, LogOptions options)
         {

@@ -556,6 +556,9 @@ namespace SwarmPS.Tests.Fakes
                         // Like docker ps: a health-checked container shows its health after the uptime.
                         Status = t.Spec?.ContainerSpec?.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE" ? $"Up ({ContainerHealth})" : "Up",
                         Labels = new Dictionary<string, string> { ["com.docker.swarm.service.name"] = service, ["com.docker.swarm.service.id"] = t.ServiceID ?? string.Empty, ["com.docker.swarm.task.id"] = t.ID },
+                        Mounts = (t.Spec?.ContainerSpec?.Mounts ?? new List<Mount>())
+                            .Select(m => new MountPoint { Type = m.Type, Name = m.Type == "volume" ? m.Source : null, Source = m.Source, Destination = m.Target, RW = m.ReadOnly != true })
+                            .ToList(),
                     };
                 }).ToList();
             }

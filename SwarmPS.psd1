@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-SwarmHost'
         'Connect-SwarmRegistry'
+        'Deploy-SwarmStack'
         'Disable-DockerTcpSocket'
         'Disconnect-SwarmHost'
         'Disconnect-SwarmRegistry'
@@ -25,6 +26,7 @@
         'Get-SwarmJoinToken'
         'Get-SwarmNode'
         'Get-SwarmRegistry'
+        'Get-SwarmStack'
         'Get-SwarmTask'
         'Join-SwarmNode'
         'New-SwarmCluster'
@@ -32,6 +34,7 @@
         'Remove-SwarmCluster'
         'Remove-SwarmContainer'
         'Remove-SwarmNode'
+        'Remove-SwarmStack'
         'Restart-SwarmContainer'
         'Set-SwarmContainer'
         'Set-SwarmNode'

@@ -113,7 +113,7 @@ namespace SwarmPS.Engine.Stacks
                         problems.Add($"service '{service.Key}' publishes port {key}, which service '{other.Service}' publishes already");
                     }
 
-                    held.Add((key, service.Spec.Name));
+                    held.Add((key, service.Spec.Name ?? service.Key));
                 }
             }
 
@@ -127,7 +127,7 @@ namespace SwarmPS.Engine.Stacks
                 IReadOnlyList<NodeFacts> matching;
                 try
                 {
-                    matching = WorkloadService.RequireEligibleNodes(service.Spec.Name, context.Nodes, service.Constraints);
+                    matching = WorkloadService.RequireEligibleNodes(service.Spec.Name ?? service.Key, context.Nodes, service.Constraints);
                 }
                 catch (SwarmException failure)
                 {
@@ -138,7 +138,7 @@ namespace SwarmPS.Engine.Stacks
                 ResolvedImage resolved;
                 try
                 {
-                    resolved = await ImageResolver.ResolveAsync(context, service.Spec.Name, service.Image, null, SavedLogin, matching, needConfig: false, reporter, cancellationToken).ConfigureAwait(false);
+                    resolved = await ImageResolver.ResolveAsync(context, service.Spec.Name ?? service.Key, service.Image, null, SavedLogin, matching, needConfig: false, reporter, cancellationToken).ConfigureAwait(false);
                 }
                 catch (SwarmException failure) when (failure.ErrorId is "ImageNotFound" or "RegistryAuthFailed")
                 {
@@ -146,11 +146,11 @@ namespace SwarmPS.Engine.Stacks
                     continue;
                 }
 
-                service.Spec.TaskTemplate.ContainerSpec.Image = resolved.Reference;
+                service.Spec.TaskTemplate!.ContainerSpec!.Image = resolved.Reference;
                 SwarmService? existing = services.FirstOrDefault(s => s.Spec?.Name == service.Spec.Name);
                 if (existing == null)
                 {
-                    steps.Add(new StackServiceStep(service.Key, service.Spec.Name, "Create", service.Spec, null, Array.Empty<string>(), resolved.Login, resolved.Reference));
+                    steps.Add(new StackServiceStep(service.Key, service.Spec.Name ?? service.Key, "Create", service.Spec, null, Array.Empty<string>(), resolved.Login, resolved.Reference));
                     continue;
                 }
 
@@ -161,7 +161,7 @@ namespace SwarmPS.Engine.Stacks
                 }
 
                 IReadOnlyList<string> changes = StackDiff.Changes(StackDiff.Fields(existing.Spec!, NameOf), StackDiff.Fields(service.Spec, NameOf));
-                steps.Add(new StackServiceStep(service.Key, service.Spec.Name, changes.Count > 0 ? "Update" : "Unchanged", service.Spec, existing, changes, resolved.Login, resolved.Reference));
+                steps.Add(new StackServiceStep(service.Key, service.Spec.Name ?? service.Key, changes.Count > 0 ? "Update" : "Unchanged", service.Spec, existing, changes, resolved.Login, resolved.Reference));
             }
 
             if (problems.Count > 0)
@@ -172,9 +172,9 @@ namespace SwarmPS.Engine.Stacks
 
             if (prune)
             {
-                foreach (SwarmService gone in services.Where(s => StackLabel(s.Spec?.Labels) == stack && definition.Services.All(d => d.Spec.Name != s.Spec.Name)))
+                foreach (SwarmService gone in services.Where(s => StackLabel(s.Spec?.Labels) == stack && definition.Services.All(d => d.Spec.Name != s.Spec?.Name)))
                 {
-                    string name = gone.Spec!.Name;
+                    string name = gone.Spec!.Name ?? gone.ID ?? string.Empty;
                     steps.Add(new StackServiceStep(name.StartsWith(stack + "_", StringComparison.Ordinal) ? name.Substring(stack.Length + 1) : name, name, "Remove", null, gone, Array.Empty<string>(), null, gone.Spec.TaskTemplate?.ContainerSpec?.Image ?? string.Empty));
                 }
             }
@@ -238,8 +238,8 @@ namespace SwarmPS.Engine.Stacks
             }
 
             // As docker stack deploy: references carry the ids of the secrets and configs they name.
-            var secretIds = (await manager.ListSecretsAsync(cancellationToken).ConfigureAwait(false)).Where(s => s.Spec?.Name != null).GroupBy(s => s.Spec.Name).ToDictionary(g => g.Key, g => g.First().ID, StringComparer.Ordinal);
-            var configIds = (await manager.ListConfigsAsync(cancellationToken).ConfigureAwait(false)).Where(c => c.Spec?.Name != null).GroupBy(c => c.Spec.Name).ToDictionary(g => g.Key, g => g.First().ID, StringComparer.Ordinal);
+            var secretIds = (await manager.ListSecretsAsync(cancellationToken).ConfigureAwait(false)).Where(s => s.Spec?.Name != null).GroupBy(s => s.Spec!.Name!).ToDictionary(g => g.Key, g => g.First().ID ?? string.Empty, StringComparer.Ordinal);
+            var configIds = (await manager.ListConfigsAsync(cancellationToken).ConfigureAwait(false)).Where(c => c.Spec?.Name != null).GroupBy(c => c.Spec!.Name!).ToDictionary(g => g.Key, g => g.First().ID ?? string.Empty, StringComparer.Ordinal);
             var results = new List<SwarmStackDeployment>();
             var changed = new List<(StackServiceStep Step, DateTime? PreviousUpdate)>();
             int index = 0;
@@ -328,7 +328,7 @@ namespace SwarmPS.Engine.Stacks
                     TaskResponse? failed = own.FirstOrDefault(t => t.Status?.State is TaskState.Failed or TaskState.Rejected);
                     if (failed != null && !string.IsNullOrEmpty(failed.Status?.Err))
                     {
-                        reporter.Verbose($"{name}: a task {failed.Status.State.ToString().ToLowerInvariant()}: {failed.Status.Err}");
+                        reporter.Verbose($"{name}: a task {failed.Status?.State.ToString()?.ToLowerInvariant()}: {failed.Status?.Err}");
                     }
 
                     if (running >= desired && !updating && own.All(t => t.Status?.State == TaskState.Running))
@@ -372,17 +372,17 @@ namespace SwarmPS.Engine.Stacks
                 .Where(wanted)
                 .OrderBy(n => n, StringComparer.Ordinal)
                 .Select(stack => new SwarmStack(stack,
-                    services.Where(s => StackOf(s.Spec?.Labels) == stack).OrderBy(s => s.Spec.Name, StringComparer.Ordinal).Select(s =>
+                    services.Where(s => StackOf(s.Spec?.Labels) == stack).OrderBy(s => s.Spec!.Name, StringComparer.Ordinal).Select(s =>
                     {
                         var own = tasks.Where(t => t.ServiceID == s.ID).ToList();
-                        bool global = s.Spec.Mode?.Global != null;
-                        return new SwarmStackService(stack, s.Spec.Name, s.Spec.TaskTemplate?.ContainerSpec?.Image ?? string.Empty, global ? "global" : "replicated",
+                        bool global = s.Spec!.Mode?.Global != null;
+                        return new SwarmStackService(stack, s.Spec.Name ?? s.ID ?? string.Empty, s.Spec.TaskTemplate?.ContainerSpec?.Image ?? string.Empty, global ? "global" : "replicated",
                             own.Count(t => t.Status?.State == TaskState.Running), global ? own.Count : (long)(s.Spec.Mode?.Replicated?.Replicas ?? 0),
                             (s.Endpoint?.Ports ?? s.Spec.EndpointSpec?.Ports ?? new List<PortConfig>()).Select(p => $"{(p.PublishedPort > 0 ? p.PublishedPort + ":" : string.Empty)}{p.TargetPort}/{p.Protocol} ({p.PublishMode})").ToList());
                     }).ToList(),
-                    networks.Where(n => StackOf(n.Labels) == stack).Select(n => n.Name).OrderBy(n => n, StringComparer.Ordinal).ToList(),
-                    secrets.Where(x => StackOf(x.Spec?.Labels) == stack).Select(x => x.Spec.Name).OrderBy(n => n, StringComparer.Ordinal).ToList(),
-                    configs.Where(x => StackOf(x.Spec?.Labels) == stack).Select(x => x.Spec.Name).OrderBy(n => n, StringComparer.Ordinal).ToList(),
+                    networks.Where(n => StackOf(n.Labels) == stack).Select(n => n.Name ?? n.ID ?? string.Empty).OrderBy(n => n, StringComparer.Ordinal).ToList(),
+                    secrets.Where(x => StackOf(x.Spec?.Labels) == stack).Select(x => x.Spec!.Name ?? x.ID ?? string.Empty).OrderBy(n => n, StringComparer.Ordinal).ToList(),
+                    configs.Where(x => StackOf(x.Spec?.Labels) == stack).Select(x => x.Spec!.Name ?? x.ID ?? string.Empty).OrderBy(n => n, StringComparer.Ordinal).ToList(),
                     context.Name))
                 .ToList();
         }
@@ -397,7 +397,7 @@ namespace SwarmPS.Engine.Stacks
             static bool Ours(IDictionary<string, string>? labels, string name) => StackLabel(labels) == name;
             foreach (SwarmService service in (await manager.ListServicesAsync(null, cancellationToken).ConfigureAwait(false)).Where(s => Ours(s.Spec?.Labels, stack)))
             {
-                reporter.Verbose($"Removing service {service.Spec.Name}.");
+                reporter.Verbose($"Removing service {service.Spec!.Name}.");
                 await manager.RemoveServiceAsync(service.ID, cancellationToken).ConfigureAwait(false);
             }
 

@@ -31,16 +31,16 @@ namespace SwarmPS.Engine.Stacks
                 ["Hosts"] = List(c.Hosts),
                 ["StopGracePeriod"] = Span(c.StopGracePeriod),
                 ["StopSignal"] = c.StopSignal ?? string.Empty,
-                ["Tty"] = c.TTY.ToString(),
-                ["OpenStdin"] = c.OpenStdin.ToString(),
-                ["ReadOnly"] = c.ReadOnly.ToString(),
+                ["Tty"] = (c.TTY ?? false).ToString(),
+                ["OpenStdin"] = (c.OpenStdin ?? false).ToString(),
+                ["ReadOnly"] = (c.ReadOnly ?? false).ToString(),
                 ["Init"] = c.Init?.ToString() ?? string.Empty,
                 ["Mounts"] = List(c.Mounts?.Select(m => $"{m.Type}:{m.Source}:{m.Target}{(m.ReadOnly == true ? ":ro" : string.Empty)}{(m.TmpfsOptions?.SizeBytes > 0 ? ":size=" + m.TmpfsOptions.SizeBytes : string.Empty)}")),
                 ["Healthcheck"] = c.Healthcheck == null ? string.Empty
                     : $"{List(c.Healthcheck.Test)} interval={Span(c.Healthcheck.Interval)} timeout={Span(c.Healthcheck.Timeout)} start={Span(c.Healthcheck.StartPeriod)} retries={c.Healthcheck.Retries ?? 0}",
                 ["Secrets"] = List(c.Secrets?.Select(s => $"{s.SecretName}->{s.File?.Name}:{s.File?.UID}:{s.File?.GID}:{Convert.ToString(s.File?.Mode ?? 0, 8)}").OrderBy(s => s, StringComparer.Ordinal)),
                 ["Configs"] = List(c.Configs?.Select(s => $"{s.ConfigName}->{s.File?.Name}:{s.File?.UID}:{s.File?.GID}:{Convert.ToString(s.File?.Mode ?? 0, 8)}").OrderBy(s => s, StringComparer.Ordinal)),
-                ["Networks"] = List(t.Networks?.Select(n => $"{networkName(n.Target)}({string.Join(",", n.Aliases ?? new List<string>())})").OrderBy(s => s, StringComparer.Ordinal)),
+                ["Networks"] = List(t.Networks?.Select(n => $"{networkName(n.Target ?? string.Empty)}({string.Join(",", n.Aliases ?? new List<string>())})").OrderBy(s => s, StringComparer.Ordinal)),
                 ["Ports"] = List(spec.EndpointSpec?.Ports?.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.Protocol}({p.PublishMode})").OrderBy(s => s, StringComparer.Ordinal)),
                 ["EndpointMode"] = string.IsNullOrEmpty(spec.EndpointSpec?.Mode) ? "vip" : spec.EndpointSpec!.Mode,
                 ["Mode"] = spec.Mode?.Global != null ? "global" : $"replicated({spec.Mode?.Replicated?.Replicas ?? 1})",
@@ -57,9 +57,13 @@ namespace SwarmPS.Engine.Stacks
             return fields;
         }
 
+        // Policies the engine fills with its defaults when a spec leaves them out: compared only when the file sets them.
+        private static readonly string[] DefaultedByEngine = { "RestartPolicy", "UpdateConfig", "RollbackConfig" };
+
         /// <summary>The fields that differ, as "Field: before -> after".</summary>
         public static IReadOnlyList<string> Changes(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
-            after.Where(p => !before.TryGetValue(p.Key, out string? old) || old != p.Value)
+            after.Where(p => !(p.Value.Length == 0 && DefaultedByEngine.Contains(p.Key)))
+                .Where(p => !before.TryGetValue(p.Key, out string? old) || old != p.Value)
                 .Select(p => $"{p.Key}: {Show(before.GetValueOrDefault(p.Key))} -> {Show(p.Value)}")
                 .ToList();
 

@@ -16,6 +16,7 @@ BeforeAll {
     $script:Extra = Join-Path $Scratch 'extra.yml'
     Set-Content -Path (Join-Path $Scratch 'dbpass.txt') -Value 'change-me' -NoNewline
     Set-Content -Path $Compose -Value @"
+version: '3.8'
 services:
   db:
     image: $($Lab.image)
@@ -60,6 +61,28 @@ services:
 "@
 
     function Invoke-Manager([string] $Command) { @(Invoke-LabSsh -Node $Node1 -Command "sudo -n $Command") | Where-Object { $_ } }
+    # The fields of a service spec a Compose file sets, as JSON, with the stack's name taken out.
+    function Get-ComparableSpec([string] $Service, [string] $Stack) {
+        $spec = (Invoke-Manager "docker service inspect $Service --format '{{json .Spec}}'") -join '' | ConvertFrom-Json -AsHashtable
+        $container = $spec.TaskTemplate.ContainerSpec
+        [ordered]@{
+            Labels         = $spec.Labels
+            Image          = $container.Image
+            Command        = $container.Command
+            Args           = $container.Args
+            Env            = $container.Env
+            ContainerLabel = $container.Labels
+            Mounts         = @($container.Mounts | ForEach-Object { "$($_.Type) $($_.Source) $($_.Target) $($_.ReadOnly) $($_.VolumeOptions.Labels | ConvertTo-Json -Compress)" })
+            Secrets        = @($container.Secrets | ForEach-Object { "$($_.SecretName) $($_.File | ConvertTo-Json -Compress)" })
+            Constraints    = $spec.TaskTemplate.Placement.Constraints
+            MaxReplicas    = $spec.TaskTemplate.Placement.MaxReplicas
+            Aliases        = @($spec.TaskTemplate.Networks | ForEach-Object { $_.Aliases -join ',' })
+            Mode           = $spec.Mode
+            Ports          = $spec.EndpointSpec.Ports
+            EndpointMode   = $spec.EndpointSpec.Mode
+            UpdateConfig   = $spec.UpdateConfig
+        } | ConvertTo-Json -Depth 8 -Compress | ForEach-Object { $_.Replace("$($Stack)_", 'STACK_').Replace("`"$Stack`"", '"STACK"') }
+    }
     function Get-RunningTaskId([string] $Service) { @(Invoke-Manager "docker service ps -q --filter desired-state=running $Service") | Sort-Object }
 }
 
@@ -89,6 +112,29 @@ Describe 'Deploy-SwarmStack' -Tag Lab {
         $network = Invoke-Manager "docker network inspect app_back --format '{{.Driver}} {{index .Labels \`"com.docker.stack.namespace\`"}}'"
         $network | Should -Be 'overlay app'
         Invoke-Manager "docker service inspect app_web --format '{{range .Spec.TaskTemplate.Networks}}{{range .Aliases}}{{.}} {{end}}{{end}}'" | Should -Be 'www web'
+    }
+
+    It 'gives the specs docker stack deploy gives for the same file, apart from the stack name' {
+        # The same files, deployed as stack app2 by the docker CLI on the manager.
+        $dir = '/tmp/swarmps-stack-test'
+        foreach ($file in $Compose, $Extra, (Join-Path $Scratch 'dbpass.txt')) {
+            $encoded = [Convert]::ToBase64String([IO.File]::ReadAllBytes($file))
+            Invoke-LabSsh -Node $Node1 -Command "mkdir -p $dir && echo $encoded | base64 -d > $dir/$(Split-Path -Leaf $file)" | Out-Null
+        }
+        try {
+            Invoke-Manager "docker stack deploy -c $dir/compose.yml -c $dir/extra.yml app2" | Out-Null
+            foreach ($service in 'db', 'web', 'extra') {
+                $ours = Get-ComparableSpec "app_$service" 'app'
+                $theirs = Get-ComparableSpec "app2_$service" 'app2'
+                $ours | Should -Be $theirs -Because "app_$service and app2_$service come from the same file"
+            }
+        }
+        finally {
+            Invoke-Manager "docker stack rm app2" | Out-Null
+            Invoke-LabSsh -Node $Node1 -Command "rm -rf $dir" | Out-Null
+            Wait-Until { -not (Invoke-Manager "docker service ls -q --filter label=com.docker.stack.namespace=app2") } -Timeout 60 -Because 'stack app2 is gone'
+            Wait-Until { -not (Invoke-Manager "docker network ls -q --filter label=com.docker.stack.namespace=app2") } -Timeout 60 -Because 'the networks of app2 are gone'
+        }
     }
 
     It 'changes nothing when deployed again unchanged: Changed False, the same tasks' {

@@ -164,6 +164,33 @@ secrets:
         }
 
         [Fact]
+        public async Task WaitsUntilEveryServiceRunsItsReplicas()
+        {
+            ClusterContext context = await cluster.ResolveAsync();
+            StackPlan plan = await deployer.PlanAsync(context, Define(App), false, NullReporter.Instance, CancellationToken.None);
+            var reporter = new RecordingReporter();
+            await deployer.ApplyAsync(context, plan, noWait: false, TimeSpan.FromSeconds(20), reporter, CancellationToken.None);
+            IList<TaskResponse> tasks = await cluster.Manager.ListTasksAsync(null, desiredRunning: true, CancellationToken.None);
+            Assert.Equal(3, tasks.Count(t => t.Status?.State == TaskState.Running));
+
+            StackPlan update = await deployer.PlanAsync(context, Define(App, tag: "2"), false, NullReporter.Instance, CancellationToken.None);
+            await deployer.ApplyAsync(context, update, noWait: false, TimeSpan.FromSeconds(20), NullReporter.Instance, CancellationToken.None);
+            SwarmService web = Assert.Single(await cluster.Manager.ListServicesAsync("app_web", CancellationToken.None));
+            Assert.StartsWith("registry.lab:5000/web:2@", web.Spec.TaskTemplate.ContainerSpec.Image);
+        }
+
+        [Fact]
+        public async Task GivesUpAfterTheTimeoutWhenATaskCannotRun()
+        {
+            ClusterContext context = await cluster.ResolveAsync();
+            StackPlan plan = await deployer.PlanAsync(context, Define(App), false, NullReporter.Instance, CancellationToken.None);
+            cluster.Swarm.NodeOf(cluster.SsdWorker)!.Availability = "drain";
+            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(() => deployer.ApplyAsync(context, plan, noWait: false, TimeSpan.FromSeconds(2), NullReporter.Instance, CancellationToken.None));
+            Assert.Equal("StackConvergeTimeout", failure.ErrorId);
+            Assert.Contains("app_db 0/1", failure.Message);
+        }
+
+        [Fact]
         public async Task AServiceOfTheSameNameOutsideTheStackIsNotTakenOver()
         {
             cluster.Swarm.AddService(ThreeNodeCluster.Service("app_web", "registry.lab:5000/web:1"));

@@ -73,6 +73,9 @@ namespace SwarmPS.Engine.Stacks
     {
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+        // How long an updated service may show no update of its own before its change is taken as one that replaces no task.
+        private static readonly TimeSpan UpdateStartGrace = TimeSpan.FromSeconds(3);
+
         /// <summary>The login saved for a registry key (Connect-SwarmRegistry's).</summary>
         public Func<string, RegistryLogin?> SavedLogin { get; init; } = key => new RegistryLoginStore().Find(key);
 
@@ -288,17 +291,20 @@ namespace SwarmPS.Engine.Stacks
 
             if (!noWait)
             {
-                await WaitForConvergenceAsync(context, plan.Steps.Where(s => s.Action != "Remove").Select(s => s.Name).ToList(), timeout, reporter, cancellationToken).ConfigureAwait(false);
+                var updated = changed.Where(c => c.Step.Action == "Update").ToDictionary(c => c.Step.Name, c => c.PreviousUpdate, StringComparer.Ordinal);
+                await WaitForConvergenceAsync(context, plan.Steps.Where(s => s.Action != "Remove").Select(s => s.Name).ToList(), updated, timeout, reporter, cancellationToken).ConfigureAwait(false);
             }
 
             return results;
         }
 
         /// <summary>Waits until every named service has its desired tasks running and no update in progress.</summary>
-        private static async Task WaitForConvergenceAsync(ClusterContext context, IReadOnlyList<string> names, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <param name="updated">The services just updated, with the start of the update they had before: until swarm starts the new one (or a short grace passes, for a change that replaces no task), their old tasks do not count.</param>
+        private static async Task WaitForConvergenceAsync(ClusterContext context, IReadOnlyList<string> names, IReadOnlyDictionary<string, DateTime?> updated, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IDockerEngine manager = context.RequireManager();
             DateTime deadline = DateTime.UtcNow + timeout;
+            DateTime graceEnds = DateTime.UtcNow + UpdateStartGrace;
             string waitingFor = string.Empty;
             while (true)
             {
@@ -324,7 +330,8 @@ namespace SwarmPS.Engine.Stacks
                     var own = tasks.Where(t => t.ServiceID == service.ID).ToList();
                     long running = own.Count(t => t.Status?.State == TaskState.Running);
                     long desired = service.Spec?.Mode?.Global != null ? Math.Max(own.Count, 1) : (long)(service.Spec?.Mode?.Replicated?.Replicas ?? 1);
-                    bool updating = state is "updating" or "rollback_started";
+                    bool updating = state is "updating" or "rollback_started"
+                        || (updated.TryGetValue(name, out DateTime? before) && (service.UpdateStatus == null || service.UpdateStatus.StartedAt == before) && DateTime.UtcNow < graceEnds);
                     TaskResponse? failed = own.FirstOrDefault(t => t.Status?.State is TaskState.Failed or TaskState.Rejected);
                     if (failed != null && !string.IsNullOrEmpty(failed.Status?.Err))
                     {

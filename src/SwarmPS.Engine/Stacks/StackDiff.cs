@@ -50,7 +50,7 @@ namespace SwarmPS.Engine.Stacks
                 ["Limits"] = $"cpu={t.Resources?.Limits?.NanoCPUs ?? 0} memory={t.Resources?.Limits?.MemoryBytes ?? 0} pids={t.Resources?.Limits?.Pids ?? 0}",
                 ["Reservations"] = $"cpu={t.Resources?.Reservations?.NanoCPUs ?? 0} memory={t.Resources?.Reservations?.MemoryBytes ?? 0}",
                 ["RestartPolicy"] = t.RestartPolicy == null ? string.Empty
-                    : $"{t.RestartPolicy.Condition} delay={Span(t.RestartPolicy.Delay)} attempts={t.RestartPolicy.MaxAttempts?.ToString(CultureInfo.InvariantCulture) ?? string.Empty} window={Span(t.RestartPolicy.Window)}",
+                    : $"{Or(t.RestartPolicy.Condition, "any")} delay={Span(t.RestartPolicy.Delay)} attempts={t.RestartPolicy.MaxAttempts?.ToString(CultureInfo.InvariantCulture) ?? string.Empty} window={Span(t.RestartPolicy.Window)}",
                 ["UpdateConfig"] = Update(spec.UpdateConfig),
                 ["RollbackConfig"] = Update(spec.RollbackConfig),
             };
@@ -70,7 +70,11 @@ namespace SwarmPS.Engine.Stacks
         private static string Show(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value;
 
         private static string Update(SwarmUpdateConfig? u) => u == null ? string.Empty
-            : $"parallelism={u.Parallelism} delay={Span(u.Delay)} failure={u.FailureAction} monitor={Span(u.Monitor)} ratio={u.MaxFailureRatio.ToString(CultureInfo.InvariantCulture)} order={u.Order}";
+            : $"parallelism={u.Parallelism} delay={Span(u.Delay)} failure={Or(u.FailureAction, "pause")} monitor={Span(u.Monitor)} ratio={u.MaxFailureRatio.ToString(CultureInfo.InvariantCulture)} order={Or(u.Order, "stop-first")}";
+
+        // The engine stores an empty failure action as pause and an empty order as stop-first (moby's updateConfigToGRPC),
+        // an empty restart condition as any: compare what it will store.
+        private static string Or(string? value, string engineDefault) => string.IsNullOrEmpty(value) ? engineDefault : value;
 
         private static string Span(TimeSpan? span) => span is { } s && s > TimeSpan.Zero ? Workloads.Duration.Format(s) : string.Empty;
 

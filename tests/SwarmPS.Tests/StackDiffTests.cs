@@ -50,6 +50,15 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
+        public void AnEnvironmentChangeNamesTheVariablesNotTheirValues()
+        {
+            IReadOnlyList<string> changes = Diff(
+                Spec(s => s.TaskTemplate.ContainerSpec.Env = new List<string> { "DB_PASSWORD=old-secret", "MODE=a", "GONE=1" }),
+                Spec(s => s.TaskTemplate.ContainerSpec.Env = new List<string> { "DB_PASSWORD=new-secret", "MODE=a", "NEW=2" }));
+            Assert.Equal("Env: NEW added, DB_PASSWORD changed, GONE removed", Assert.Single(changes));
+        }
+
+        [Fact]
         public void EachChangedFieldIsNamedWithBeforeAndAfter()
         {
             IReadOnlyList<string> changes = Diff(Spec(_ => { }), Spec(s =>

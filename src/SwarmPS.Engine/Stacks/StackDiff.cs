@@ -22,7 +22,7 @@ namespace SwarmPS.Engine.Stacks
                 ["Image"] = c.Image ?? string.Empty,
                 ["Command"] = List(c.Command),
                 ["Args"] = List(c.Args),
-                ["Env"] = List(c.Env?.OrderBy(e => e, StringComparer.Ordinal)),
+                ["Env"] = string.Join("\n", c.Env?.OrderBy(e => e, StringComparer.Ordinal) ?? Enumerable.Empty<string>()),
                 ["Labels"] = Map(spec.Labels),
                 ["ContainerLabels"] = Map(c.Labels),
                 ["User"] = c.User ?? string.Empty,
@@ -64,8 +64,23 @@ namespace SwarmPS.Engine.Stacks
         public static IReadOnlyList<string> Changes(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
             after.Where(p => !(p.Value.Length == 0 && DefaultedByEngine.Contains(p.Key)))
                 .Where(p => !before.TryGetValue(p.Key, out string? old) || old != p.Value)
-                .Select(p => $"{p.Key}: {Show(before.GetValueOrDefault(p.Key))} -> {Show(p.Value)}")
+                .Select(p => p.Key == "Env" ? "Env: " + EnvChanges(before.GetValueOrDefault(p.Key) ?? string.Empty, p.Value)
+                    : $"{p.Key}: {Show(before.GetValueOrDefault(p.Key))} -> {Show(p.Value)}")
                 .ToList();
+
+        // Environment values often hold passwords: a change names the variables, never their values.
+        private static string EnvChanges(string before, string after)
+        {
+            static Dictionary<string, string> Parse(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .GroupBy(e => e.Split('=', 2)[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+            Dictionary<string, string> old = Parse(before);
+            Dictionary<string, string> now = Parse(after);
+            var parts = new List<string>();
+            parts.AddRange(now.Keys.Where(k => !old.ContainsKey(k)).Select(k => k + " added"));
+            parts.AddRange(now.Keys.Where(k => old.TryGetValue(k, out string? v) && v != now[k]).Select(k => k + " changed"));
+            parts.AddRange(old.Keys.Where(k => !now.ContainsKey(k)).Select(k => k + " removed"));
+            return string.Join(", ", parts);
+        }
 
         private static string Show(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value;
 

@@ -224,6 +224,39 @@ namespace SwarmPS.Engine.Docker
         public Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken) =>
             RemoveAsync($"Removing secret {secretId}", "SecretRemoveFailed", () => client.Secrets.DeleteAsync(secretId, cancellationToken));
 
+        public Task<IList<NetworkResponse>> ListNetworksAsync(CancellationToken cancellationToken) =>
+            CallAsync("Listing networks", "SwarmOperationFailed", () => client.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken));
+
+        public async Task<string> CreateNetworkAsync(NetworksCreateParameters parameters, CancellationToken cancellationToken)
+        {
+            NetworksCreateResponse created = await CallAsync($"Creating network '{parameters.Name}'", "NetworkCreateFailed", () => client.Networks.CreateNetworkAsync(parameters, cancellationToken)).ConfigureAwait(false);
+            return created.ID;
+        }
+
+        public Task<bool> RemoveNetworkAsync(string networkId, CancellationToken cancellationToken) =>
+            RemoveAsync($"Removing network {networkId}", "NetworkRemoveFailed", () => client.Networks.DeleteNetworkAsync(networkId, cancellationToken));
+
+        public Task<IList<SwarmConfig>> ListConfigsAsync(CancellationToken cancellationToken) =>
+            CallAsync("Listing configs", "SwarmOperationFailed", () => client.Configs.ListConfigsAsync(cancellationToken));
+
+        public async Task<string> CreateConfigAsync(SwarmConfigSpec spec, CancellationToken cancellationToken)
+        {
+            SwarmCreateConfigResponse created = await CallAsync($"Creating config '{spec.Name}'", "ConfigCreateFailed", () => client.Configs.CreateConfigAsync(new SwarmCreateConfigParameters { Config = spec }, cancellationToken)).ConfigureAwait(false);
+            return created.ID;
+        }
+
+        public Task<bool> RemoveConfigAsync(string configId, CancellationToken cancellationToken) =>
+            RemoveAsync($"Removing config {configId}", "ConfigRemoveFailed", () => client.Configs.RemoveConfigAsync(configId, cancellationToken));
+
+        public async Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken)
+        {
+            VolumesListResponse listed = await CallAsync("Listing volumes", "DockerApiError", () => client.Volumes.ListAsync(cancellationToken)).ConfigureAwait(false);
+            return listed.Volumes ?? new List<VolumeResponse>();
+        }
+
+        public Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
+            RemoveAsync($"Removing volume {name}", "VolumeRemoveFailed", () => client.Volumes.RemoveAsync(name, false, cancellationToken));
+
         public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) =>
             CallAsync("Listing containers", "DockerApiError", () => client.Containers.ListContainersAsync(new ContainersListParameters { All = all }, cancellationToken));
 

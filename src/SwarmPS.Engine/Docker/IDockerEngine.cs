@@ -120,5 +120,28 @@ namespace SwarmPS.Engine.Docker
 
         /// <summary>Whether <paramref name="path"/> exists on this engine's host, as a bind mount's source must; nothing is created to find out.</summary>
         Task<bool> HostPathExistsAsync(string path, CancellationToken cancellationToken);
+        // Stacks: the networks, configs and volumes docker stack deploy and rm work with.
+
+        Task<IList<NetworkResponse>> ListNetworksAsync(CancellationToken cancellationToken);
+
+        /// <summary>Creates a network; returns its id.</summary>
+        Task<string> CreateNetworkAsync(NetworksCreateParameters parameters, CancellationToken cancellationToken);
+
+        /// <summary>Removes a network; false when it was already gone.</summary>
+        Task<bool> RemoveNetworkAsync(string networkId, CancellationToken cancellationToken);
+
+        Task<IList<SwarmConfig>> ListConfigsAsync(CancellationToken cancellationToken);
+
+        /// <summary>Creates a config; returns its id.</summary>
+        Task<string> CreateConfigAsync(SwarmConfigSpec spec, CancellationToken cancellationToken);
+
+        /// <summary>Removes a config; false when it was already gone.</summary>
+        Task<bool> RemoveConfigAsync(string configId, CancellationToken cancellationToken);
+
+        /// <summary>This engine's own volumes (volumes are local to a node).</summary>
+        Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken);
+
+        /// <summary>Removes a volume of this engine; false when it was already gone.</summary>
+        Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken);
     }
 }

@@ -146,6 +146,39 @@ namespace SwarmPS.Tests.Fakes
 
         public Task<bool> DeleteSecretAsync(string secretId, CancellationToken cancellationToken) => Call("SecretRemoveFailed", cancellationToken, () => Manager().DeleteSecret(secretId));
 
+        /// <summary>The networks, configs and volumes this engine holds (the manager's for the swarm-wide ones).</summary>
+        public List<NetworkResponse> Networks { get; } = new List<NetworkResponse>();
+
+        public List<SwarmConfig> Configs { get; } = new List<SwarmConfig>();
+
+        public List<VolumeResponse> Volumes { get; } = new List<VolumeResponse>();
+
+        public Task<IList<NetworkResponse>> ListNetworksAsync(CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => (IList<NetworkResponse>)Networks.ToList());
+
+        public Task<string> CreateNetworkAsync(NetworksCreateParameters parameters, CancellationToken cancellationToken) => Call("NetworkCreateFailed", cancellationToken, () =>
+        {
+            var network = new NetworkResponse { ID = "net" + Networks.Count, Name = parameters.Name, Driver = parameters.Driver, Labels = parameters.Labels, Scope = "swarm" };
+            Networks.Add(network);
+            return network.ID;
+        });
+
+        public Task<bool> RemoveNetworkAsync(string networkId, CancellationToken cancellationToken) => Call("NetworkRemoveFailed", cancellationToken, () => Networks.RemoveAll(n => n.ID == networkId) > 0);
+
+        public Task<IList<SwarmConfig>> ListConfigsAsync(CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => (IList<SwarmConfig>)Configs.ToList());
+
+        public Task<string> CreateConfigAsync(SwarmConfigSpec spec, CancellationToken cancellationToken) => Call("ConfigCreateFailed", cancellationToken, () =>
+        {
+            var config = new SwarmConfig { ID = "cfg" + Configs.Count, Spec = spec };
+            Configs.Add(config);
+            return config.ID;
+        });
+
+        public Task<bool> RemoveConfigAsync(string configId, CancellationToken cancellationToken) => Call("ConfigRemoveFailed", cancellationToken, () => Configs.RemoveAll(c => c.ID == configId) > 0);
+
+        public Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () => (IList<VolumeResponse>)Volumes.ToList());
+
+        public Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken) => Call("VolumeRemoveFailed", cancellationToken, () => Volumes.RemoveAll(v => v.Name == name) > 0);
+
         public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
             (IList<ContainerListResponse>)swarm.ContainersOn(this).Concat(StandaloneContainers.Where(c => all || c.State == "running")).ToList());
 

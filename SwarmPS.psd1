@@ -33,6 +33,7 @@
         'Remove-SwarmContainer'
         'Remove-SwarmNode'
         'Restart-SwarmContainer'
+        'Set-DockerHost'
         'Set-SwarmContainer'
         'Set-SwarmNode'
         'Start-SwarmManager'

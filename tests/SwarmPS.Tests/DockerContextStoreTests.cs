@@ -169,6 +169,16 @@ namespace SwarmPS.Tests
             Assert.Equal("prod", store.ClusterOf("prod"));
         }
 
+        [Fact]
+        public void EmptyTlsTexts_MeanNoTls_AsPowerShellPassesThemForNull()
+        {
+            var spec = new DockerContextSpec("ssh-lab", "lab", "ssh://core@10.0.0.1", string.Empty, string.Empty, string.Empty);
+            Assert.False(spec.HasTls);
+            Store.Write(spec, use: false);
+            Assert.False(Directory.Exists(Store.TlsDirectoryOf("ssh-lab")));
+            Assert.Throws<ArgumentException>(() => new DockerContextSpec("x1", "lab", "tcp://10.0.0.1:2376", Ca, null, Key));
+        }
+
         [Theory]
         [InlineData("default")]
         [InlineData("x")]

@@ -19,9 +19,14 @@ namespace SwarmPS.Engine.Context
             Name = name;
             Cluster = cluster;
             Host = host;
-            CaPem = caPem;
-            CertificatePem = certificatePem;
-            KeyPem = keyPem;
+            // An empty text (as PowerShell passes for $null) means no TLS material, like null.
+            CaPem = string.IsNullOrEmpty(caPem) ? null : caPem;
+            CertificatePem = string.IsNullOrEmpty(certificatePem) ? null : certificatePem;
+            KeyPem = string.IsNullOrEmpty(keyPem) ? null : keyPem;
+            if ((CaPem == null) != (CertificatePem == null) || (CaPem == null) != (KeyPem == null))
+            {
+                throw new ArgumentException("A context has either all of the CA, the client certificate and its key, or none.", nameof(caPem));
+            }
         }
 
         public string Name { get; }

@@ -16,7 +16,7 @@ namespace SwarmPS.Engine.Cluster
     public sealed class ClusterContext
     {
         private readonly object gate = new object();
-        private readonly List<SwarmException> notConnected = new List<SwarmException>();
+        private readonly List<ClusterMember> notConnected = new List<ClusterMember>();
         private IReadOnlyList<NodeListResponse> nodes;
 
         private ClusterContext(ClusterRecord record, ClusterRepository repository, IEngineSource engines, IDockerEngine? manager, SwarmInspectResponse? swarm, IReadOnlyList<NodeListResponse> nodes)
@@ -184,7 +184,7 @@ namespace SwarmPS.Engine.Cluster
                     {
                         lock (gate)
                         {
-                            notConnected.Add(notManager);
+                            notConnected.Add(member);
                         }
                     }
 
@@ -203,7 +203,7 @@ namespace SwarmPS.Engine.Cluster
         private SwarmException NoManager()
         {
             // Members reached over SSH only answer once their SSH sessions are open: say which command opens them.
-            List<SwarmException> closed;
+            List<ClusterMember> closed;
             lock (gate)
             {
                 closed = notConnected.ToList();
@@ -212,17 +212,11 @@ namespace SwarmPS.Engine.Cluster
             if (closed.Count > 0)
             {
                 return new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
-                    $"No manager of cluster '{Record.Name}' answers: its members {string.Join(", ", closed.Select(c => c.Target))} are reached over SSH, and this PowerShell session has no SSH session to them. Open them, then run the command again:{Environment.NewLine}{string.Join(Environment.NewLine, closed.Select(c => CommandIn(c.Message)))}",
-                    closed[0].Target ?? Record.Name);
+                    $"No manager of cluster '{Record.Name}' answers: its members {string.Join(", ", closed.Select(m => m.Name))} are reached over SSH, and this PowerShell session has no SSH session to them. Open them, then run the command again:{Environment.NewLine}{string.Join(Environment.NewLine, closed.Select(m => "  " + EngineOpener.EndpointOf(m).ConnectCommand()))}",
+                    closed[0].Name);
             }
 
             return NoManagerAtAll();
-        }
-
-        private static string CommandIn(string message)
-        {
-            int at = message.IndexOf("Connect-SwarmHost", StringComparison.Ordinal);
-            return at < 0 ? message : "  " + message.Substring(at);
         }
 
         private SwarmException NoManagerAtAll() => new SwarmException("NoManagerReachable", SwarmErrorKind.ResourceUnavailable,

@@ -61,3 +61,21 @@ Describe 'Get-Lab without a lab' {
         { Get-Lab } | Should -Throw '*The lab is not up*tagged Lab*-Task Test*'
     }
 }
+
+Describe 'Initialize-TestState' {
+    It 'points SwarmPS''s state, known_hosts and the Docker CLI''s configuration at one scratch folder' {
+        $saved = $env:SWARMPS_STATE_DIR, $env:SWARMPS_KNOWN_HOSTS, $env:DOCKER_CONFIG
+        try {
+            $root = Initialize-TestState
+            $root | Should -Exist
+            $env:SWARMPS_STATE_DIR | Should -Be (Join-Path $root 'state')
+            $env:SWARMPS_KNOWN_HOSTS | Should -Be (Join-Path $root 'known_hosts')
+            $env:DOCKER_CONFIG | Should -Be (Join-Path $root 'docker')
+            $env:DOCKER_CONFIG | Should -Not -Be (Join-Path $HOME '.docker')
+        }
+        finally {
+            $env:SWARMPS_STATE_DIR, $env:SWARMPS_KNOWN_HOSTS, $env:DOCKER_CONFIG = $saved
+            if ($root) { Remove-Item -Recurse -Force $root -ErrorAction Ignore }
+        }
+    }
+}

@@ -61,6 +61,8 @@ function Initialize-TestState {
     $null = New-Item -ItemType Directory -Force $root
     $env:SWARMPS_STATE_DIR = Join-Path $root 'state'
     $env:SWARMPS_KNOWN_HOSTS = Join-Path $root 'known_hosts'
+    # The Docker CLI's configuration and context store too: tests never touch the real ~/.docker.
+    $env:DOCKER_CONFIG = Join-Path $root 'docker'
     $root
 }
 

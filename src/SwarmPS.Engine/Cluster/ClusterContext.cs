@@ -16,6 +16,7 @@ namespace SwarmPS.Engine.Cluster
     public sealed class ClusterContext
     {
         private readonly object gate = new object();
+        private readonly List<ClusterMember> notConnected = new List<ClusterMember>();
         private IReadOnlyList<NodeListResponse> nodes;
 
         private ClusterContext(ClusterRecord record, ClusterRepository repository, IEngineSource engines, IDockerEngine? manager, SwarmInspectResponse? swarm, IReadOnlyList<NodeListResponse> nodes)
@@ -149,6 +150,11 @@ namespace SwarmPS.Engine.Cluster
 
         private async Task FindManagerAsync(IOperationReporter reporter, CancellationToken cancellationToken)
         {
+            lock (gate)
+            {
+                notConnected.Clear();
+            }
+
             foreach (ClusterMember member in Members)
             {
                 try
@@ -174,6 +180,14 @@ namespace SwarmPS.Engine.Cluster
                 }
                 catch (SwarmException notManager)
                 {
+                    if (notManager.ErrorId == "HostNotConnected")
+                    {
+                        lock (gate)
+                        {
+                            notConnected.Add(member);
+                        }
+                    }
+
                     reporter.Verbose($"{member.Name} is no manager that answers ({notManager.ErrorId}); trying the next member.");
                 }
             }
@@ -186,7 +200,26 @@ namespace SwarmPS.Engine.Cluster
             }
         }
 
-        private SwarmException NoManager() => new SwarmException("NoManagerReachable", SwarmErrorKind.ResourceUnavailable,
+        private SwarmException NoManager()
+        {
+            // Members reached over SSH only answer once their SSH sessions are open: say which command opens them.
+            List<ClusterMember> closed;
+            lock (gate)
+            {
+                closed = notConnected.ToList();
+            }
+
+            if (closed.Count > 0)
+            {
+                return new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
+                    $"No manager of cluster '{Record.Name}' answers: its members {string.Join(", ", closed.Select(m => m.Name))} are reached over SSH, and this PowerShell session has no SSH session to them. Open them, then run the command again:{Environment.NewLine}{string.Join(Environment.NewLine, closed.Select(m => "  " + EngineOpener.EndpointOf(m).ConnectCommand()))}",
+                    closed[0].Name);
+            }
+
+            return NoManagerAtAll();
+        }
+
+        private SwarmException NoManagerAtAll() => new SwarmException("NoManagerReachable", SwarmErrorKind.ResourceUnavailable,
             Record.Members.Count == 0 || string.IsNullOrEmpty(Record.SwarmId)
                 ? $"Cluster '{Record.Name}' has no manager yet. Start one with Start-SwarmManager -Cluster {Record.Name} -HostName <host>."
                 : $"No manager of cluster '{Record.Name}' answers ({string.Join(", ", Record.Members.Select(m => m.Name))}). Check that the hosts are up and their Engine API is reachable.",

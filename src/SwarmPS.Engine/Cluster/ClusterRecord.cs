@@ -36,5 +36,25 @@ namespace SwarmPS.Engine.Cluster
         public string HostKeyFingerprint { get; set; } = string.Empty;
 
         public string NodeId { get; set; } = string.Empty;
+
+        /// <summary>
+        /// How the member's engine is reached: "Tcp" (the Engine API port, <see cref="ApiPort"/>) or "Ssh"
+        /// (docker system dial-stdio through the host's SSH session; no TCP port). Files saved before this
+        /// field existed read as Tcp.
+        /// </summary>
+        public string Transport { get; set; } = "Tcp";
+
+        /// <summary>The SSH port the member was reached on (Ssh transport), so a later session can reconnect.</summary>
+        public int SshPort { get; set; } = 22;
+
+        /// <summary>The SSH login user (Ssh transport). Never a password or passphrase.</summary>
+        public string SshUser { get; set; } = string.Empty;
+
+        /// <summary>The SSH private key file's path (Ssh transport), if one was used. Only the path, never the key.</summary>
+        public string KeyFile { get; set; } = string.Empty;
+
+        /// <summary>True when the member's engine is reached over SSH only.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool IsSsh => string.Equals(Transport, "Ssh", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -318,14 +318,23 @@ namespace SwarmPS.Engine.Cluster
 
         private static void RememberMember(ClusterContext context, IDockerEngine engine, string nodeId)
         {
+            EngineEndpoint endpoint = engine.Endpoint;
+            bool ssh = endpoint.Transport == EngineTransport.Ssh;
+
+            // The transport and the SSH login (user, port, key file's path; never a secret) are saved, so a
+            // later session reaches an SSH-only member the same way once Connect-SwarmHost has opened it.
             context.RememberMember(new ClusterMember
             {
                 Name = engine.Name,
-                Address = engine.Endpoint.Address,
-                ApiPort = engine.Endpoint.Port,
-                Tls = engine.Endpoint.Tls,
+                Address = endpoint.Address,
+                ApiPort = ssh ? 0 : endpoint.Port,
+                Tls = endpoint.Tls,
                 NodeId = nodeId,
                 HostKeyFingerprint = context.Engines.HostKeyFingerprintOf(engine.Name),
+                Transport = endpoint.Transport.ToString(),
+                SshPort = ssh ? endpoint.Port : 22,
+                SshUser = endpoint.UserName,
+                KeyFile = endpoint.KeyFile,
             });
         }
 

@@ -18,13 +18,15 @@ namespace SwarmPS.Engine.Docker
     /// </summary>
     public sealed class EngineEndpoint
     {
-        private EngineEndpoint(string name, string address, int port, EngineTransport transport, bool tls)
+        private EngineEndpoint(string name, string address, int port, EngineTransport transport, bool tls, string? userName = null, string? keyFile = null)
         {
             Name = name;
             Address = address;
             Port = port;
             Transport = transport;
             Tls = tls;
+            UserName = userName ?? string.Empty;
+            KeyFile = keyFile ?? string.Empty;
         }
 
         /// <summary>The host's name as the operator gave it.</summary>
@@ -40,13 +42,46 @@ namespace SwarmPS.Engine.Docker
         /// <summary>Mutual TLS with the SwarmPS CA (TCP only; SSH is protected by the host key check).</summary>
         public bool Tls { get; }
 
+        /// <summary>The SSH login user (SSH only; empty when unknown): saved with a cluster member, and named in the Connect-SwarmHost hint.</summary>
+        public string UserName { get; }
+
+        /// <summary>The SSH key file's path (SSH only; empty when none or unknown). Never the key itself.</summary>
+        public string KeyFile { get; }
+
         public string Key => $"{Transport}|{Address.ToLowerInvariant()}|{Port}|{(Tls ? "tls" : "plain")}";
 
         public static EngineEndpoint Tcp(string name, string address, int port, bool tls) =>
             new EngineEndpoint(name, address, port, EngineTransport.Tcp, tls);
 
-        public static EngineEndpoint Ssh(string name, string address, int sshPort) =>
-            new EngineEndpoint(name, address, sshPort, EngineTransport.Ssh, tls: false);
+        public static EngineEndpoint Ssh(string name, string address, int sshPort, string? userName = null, string? keyFile = null) =>
+            new EngineEndpoint(name, address, sshPort, EngineTransport.Ssh, tls: false, userName, keyFile);
+
+        /// <summary>The Connect-SwarmHost command that opens the SSH session this endpoint needs.</summary>
+        public string ConnectCommand()
+        {
+            var command = new System.Text.StringBuilder("Connect-SwarmHost -HostName ").Append(Quote(Name));
+            if (UserName.Length > 0)
+            {
+                command.Append(" -UserName ").Append(Quote(UserName));
+            }
+
+            if (Port != 22)
+            {
+                command.Append(" -Port ").Append(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (KeyFile.Length > 0)
+            {
+                command.Append(" -KeyFile ").Append(Quote(KeyFile));
+            }
+
+            return command.ToString();
+        }
+
+        private static string Quote(string value) =>
+            value.Length > 0 && value.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ';', '&', '(', ')', '{', '}', '|', '@', '#', ',' }) < 0
+                ? value
+                : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
         public override string ToString() => Transport == EngineTransport.Ssh
             ? $"ssh://{Address}:{Port}"

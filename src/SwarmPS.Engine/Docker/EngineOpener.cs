@@ -34,7 +34,9 @@ namespace SwarmPS.Engine.Docker
         public SessionStore Sessions => sessions;
 
         /// <summary>How a cluster member's engine is reached, as saved when it joined.</summary>
-        public static EngineEndpoint EndpointOf(ClusterMember member) => EngineEndpoint.Tcp(member.Name, member.Address, member.ApiPort, member.Tls);
+        public static EngineEndpoint EndpointOf(ClusterMember member) => member.IsSsh
+            ? EngineEndpoint.Ssh(member.Name, member.Address, member.SshPort, member.SshUser, member.KeyFile)
+            : EngineEndpoint.Tcp(member.Name, member.Address, member.ApiPort, member.Tls);
 
         /// <summary>The TCP endpoint of a host, at the address of its SSH session when it has one.</summary>
         public EngineEndpoint TcpEndpoint(string host, int port, bool tls) =>
@@ -43,13 +45,13 @@ namespace SwarmPS.Engine.Docker
         /// <summary>The SSH endpoint of a host with an open session.</summary>
         public EngineEndpoint SshEndpoint(string host)
         {
-            Ssh.HostSession session = SessionOf(host);
-            return EngineEndpoint.Ssh(host, session.Address, session.Port);
+            Ssh.HostSession session = SessionOf(EngineEndpoint.Ssh(host, host, 22));
+            return EngineEndpoint.Ssh(host, session.Address, session.Port, session.UserName, session.Target.KeyFile);
         }
 
-        private Ssh.HostSession SessionOf(string host) => sessions.FindHost(host)
+        private Ssh.HostSession SessionOf(EngineEndpoint endpoint) => sessions.FindHost(endpoint.Name)
             ?? throw new SwarmException("HostNotConnected", SwarmErrorKind.ObjectNotFound,
-                $"-Transport Ssh needs an SSH session to '{host}'. Open one with Connect-SwarmHost -HostName {host}.", host);
+                $"The engine of '{endpoint.Name}' is reached over SSH (-Transport Ssh), and this PowerShell session has no SSH session to it. Open one with: {endpoint.ConnectCommand()}", endpoint.Name);
 
         async Task<IDockerEngine> IEngineSource.OpenAsync(EngineEndpoint endpoint, IOperationReporter reporter, CancellationToken cancellationToken) =>
             await OpenAsync(endpoint, reporter, cancellationToken).ConfigureAwait(false);
@@ -74,7 +76,7 @@ namespace SwarmPS.Engine.Docker
             reporter.Verbose(endpoint.Transport == EngineTransport.Ssh
                 ? $"Reaching the engine through SSH (docker system dial-stdio) at {endpoint.Address}."
                 : $"Opening the Engine API at tcp://{endpoint.Address}:{endpoint.Port}{(endpoint.Tls ? " with mutual TLS" : " without TLS")}.");
-            Ssh.HostSession? session = endpoint.Transport == EngineTransport.Ssh ? SessionOf(endpoint.Name) : null;
+            Ssh.HostSession? session = endpoint.Transport == EngineTransport.Ssh ? SessionOf(endpoint) : null;
             return DockerConnection.OpenAsync(endpoint, endpoint.Tls ? identity() : null, session, cancellationToken);
         }
 

@@ -27,8 +27,19 @@ namespace SwarmPS.Infrastructure
             return context ??= ClusterCmdlet.OpenContext(this, ClusterCmdlet.LoadCluster(this, Cluster));
         }
 
-        /// <summary>The host's engine over mutual TLS: a cluster member is never reached over a plain connection.</summary>
-        internal EngineEndpoint EndpointOf(string host) => Engines.TcpEndpoint(host, RemotePaths.TlsPort, tls: true);
+        /// <summary>
+        /// Tcp (default): the Engine API on port 2376 with mutual TLS, as Enable-DockerTcpSocket left it. Ssh: through
+        /// the host's open SSH session (docker system dial-stdio), for hosts with no TCP port open at all. The choice
+        /// is saved with the member, so later commands and sessions reach it the same way.
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Tcp", "Ssh", IgnoreCase = true)]
+        public string Transport { get; set; } = "Tcp";
+
+        /// <summary>The host's engine over mutual TLS (a cluster member is never reached over a plain connection), or over its SSH session.</summary>
+        internal EngineEndpoint EndpointOf(string host) => string.Equals(Transport, "Ssh", System.StringComparison.OrdinalIgnoreCase)
+            ? Engines.SshEndpoint(host)
+            : Engines.TcpEndpoint(host, RemotePaths.TlsPort, tls: true);
 
         /// <summary>Refuses -AdvertiseAddress for several hosts, before anything changes: one address cannot belong to them all.</summary>
         internal void ValidateAdvertiseAddress()

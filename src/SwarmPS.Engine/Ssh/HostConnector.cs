@@ -184,6 +184,7 @@ namespace SwarmPS.Engine.Ssh
                     $"The key file '{path}' does not exist. Give the path of an OpenSSH private key, such as ~/.ssh/id_ed25519.", target.HostName);
             }
 
+            State.StatePermissions.RequirePrivateKeyFile(path, target.HostName);
             try
             {
                 string? passphrase = target.Secret == null ? null : new NetworkCredential(string.Empty, target.Secret).Password;

@@ -39,6 +39,7 @@ namespace SwarmPS.Engine.Ssh
         /// </summary>
         public async Task<HostSession> ConnectAsync(SshTarget target, bool acceptNewHostKey, IOperationReporter reporter, CancellationToken cancellationToken, string? approvedFingerprint = null)
         {
+            HostNames.Validate(target.HostName);
             reporter.Verbose($"Resolving {target.HostName}.");
             IPAddress address = await ResolveAsync(target.HostName, cancellationToken).ConfigureAwait(false);
             var names = new List<string> { target.HostName };

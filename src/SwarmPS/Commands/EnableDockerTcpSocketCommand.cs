@@ -60,6 +60,18 @@ namespace SwarmPS.Commands
                 return;
             }
 
+            // One request per host, labels of all its rows together; a label given two values stops the whole call.
+            IReadOnlyList<(SshTarget Target, IReadOnlyDictionary<string, string> Labels)> perHost;
+            try
+            {
+                perHost = HostLabelMerge.Merge(requests, target => target.HostName);
+            }
+            catch (SwarmException conflict)
+            {
+                ThrowTerminatingError(ErrorRecords.From(conflict, conflict.Target));
+                return;
+            }
+
             DockerTcpSocketService service = CreateService();
             HostConnector connector = CreateConnector();
             bool acceptNew = AcceptNewHostKey.IsPresent;
@@ -68,7 +80,7 @@ namespace SwarmPS.Commands
             var plans = new List<TcpSocketPlan>();
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
-                requests,
+                perHost,
                 request => request.Target.HostName,
                 "Checking hosts",
                 ThrottleLimit,

@@ -20,6 +20,9 @@ namespace SwarmPS.Engine.Provisioning
         private static readonly TimeSpan EngineStartTimeout = TimeSpan.FromSeconds(60);
         private static readonly TimeSpan MinimumCertificateValidity = TimeSpan.FromDays(30);
 
+        // How long a rollback after Ctrl+C may take: a restore and one engine restart.
+        private static readonly TimeSpan StopRollbackTimeout = TimeSpan.FromSeconds(90);
+
         private readonly CertificateAuthority? authority;
         private readonly EngineOpener engines;
 
@@ -137,8 +140,47 @@ namespace SwarmPS.Engine.Provisioning
             }
 
             reporter.Progress("Backing up configuration", 30);
-            string backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
+            string backup;
+            try
+            {
+                backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped,
+                    $"Stopped on {host} before anything was changed.", host, stopped);
+            }
 
+            bool restarting = false;
+            try
+            {
+                return await ApplyFromBackupAsync(plan, backup, () => restarting = true, reporter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C mid-change: the cancelled token must not cut the rollback short, so it gets its own, bounded one.
+                string outcome;
+                try
+                {
+                    using var rollback = new CancellationTokenSource(StopRollbackTimeout);
+                    await RemoteFiles.RestoreAsync(session, backup, NullReporter.Instance, rollback.Token, restartEngine: restarting).ConfigureAwait(false);
+                    outcome = restarting
+                        ? $"The previous configuration was restored from {backup} and the engine restarted with it."
+                        : $"The files already written were restored from {backup}; the engine was not restarted.";
+                }
+                catch (Exception rollbackFailure) when (rollbackFailure is SwarmException || rollbackFailure is OperationCanceledException)
+                {
+                    outcome = $"Rolling back did not finish within {StopRollbackTimeout.TotalSeconds} seconds ({rollbackFailure.Message}): restore by hand from {backup} (copy its files back, then systemctl daemon-reload and restart docker), or run Enable-DockerTcpSocket again.";
+                }
+
+                throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped, $"Stopped on {host} in the middle of the change. {outcome}", host, stopped);
+            }
+        }
+
+        private async Task<DockerConnection> ApplyFromBackupAsync(TcpSocketPlan plan, string backup, Action restarting, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            IRemoteShell session = plan.Session;
+            string host = session.Name;
             reporter.Progress("Writing configuration", 45);
             try
             {
@@ -154,7 +196,9 @@ namespace SwarmPS.Engine.Provisioning
 
             reporter.Progress("Restarting the Docker engine", 60);
             reporter.Verbose("Reloading systemd, enabling docker-tcp.socket and restarting the Docker engine.");
+            restarting();
             RemoteCommandResult restart = await session.SudoAsync(RemoteFiles.RestartEngineScript, null, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
 
             reporter.Progress("Waiting for the Engine API", 80);
             DockerConnection? connection = null;

@@ -21,9 +21,9 @@ namespace SwarmPS.Engine.Provisioning
     /// </summary>
     public sealed class DaemonConfig
     {
-        private const string LabelsKey = "labels";
+        internal const string LabelsKey = "labels";
         private const string HostsKey = "hosts";
-        private static readonly string[] TlsKeys = { "tlsverify", "tlscacert", "tlscert", "tlskey" };
+        internal static readonly string[] TlsKeys = { "tlsverify", "tlscacert", "tlscert", "tlskey" };
 
         private readonly JsonObject root;
         private readonly LabelSet labels;
@@ -326,7 +326,7 @@ namespace SwarmPS.Engine.Provisioning
             return hosts;
         }
 
-        private static string Serialize(JsonObject json)
+        internal static string Serialize(JsonObject json)
         {
             // Relaxed escaping keeps '+', '<' and non-ASCII text as written; the file is never embedded in HTML.
             var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

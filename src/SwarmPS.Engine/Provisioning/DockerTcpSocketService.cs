@@ -239,13 +239,59 @@ namespace SwarmPS.Engine.Provisioning
                     $"{facts.RunningContainers} container(s) are running on {host}, and restarting the Docker engine would stop them. Stop them first, or run again with -Force. Nothing was changed.", host);
             }
 
-            reporter.Progress("Restoring the original configuration", 40);
-            await RemoteFiles.RestoreAsync(session, RemotePaths.OriginalBackup, reporter, cancellationToken).ConfigureAwait(false);
+            string originalCopy = $"{RemotePaths.OriginalBackup}/{RemoteFiles.BackupName(RemotePaths.DaemonJson)}";
+            RemoteFileSet files = await session.ReadFilesAsync(
+                new[] { originalCopy, RemotePaths.WrittenDaemonJson, RemotePaths.DaemonJson }, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
+            DaemonJsonRevision revision = DaemonJsonRevert.Revise(files.Content(originalCopy), files.Content(RemotePaths.WrittenDaemonJson), files.Content(RemotePaths.DaemonJson));
+            if (revision.Conflicts.Count > 0)
+            {
+                string diff = string.Join(Environment.NewLine, revision.Conflicts.Select(c => "  " + c));
+                if (!force)
+                {
+                    throw new SwarmException("DaemonJsonEditedSinceEnable", SwarmErrorKind.InvalidOperation,
+                        $"{RemotePaths.DaemonJson} on {host} was edited since Enable-DockerTcpSocket in SwarmPS's own TLS settings, so they cannot be told apart:{Environment.NewLine}{diff}{Environment.NewLine}Run again with -Force to put those settings back as they were before SwarmPS (other edits are kept). Nothing was changed.", host);
+                }
+
+                reporter.Warning($"{RemotePaths.DaemonJson} on {host}: SwarmPS's TLS settings were edited since Enable-DockerTcpSocket; with -Force they go back as they were before SwarmPS:{Environment.NewLine}{diff}");
+            }
+
+            foreach (string edit in revision.KeptEdits)
+            {
+                reporter.Verbose($"Keeping a later edit of {RemotePaths.DaemonJson}: {edit}.");
+            }
+
+            // 1. The TCP listener goes first: whatever interrupts what follows, no unit is left that could serve 2376
+            //    from a daemon.json whose TLS settings are already gone.
+            reporter.Progress("Removing the TCP socket", 30);
+            await session.SudoCheckedAsync(RemoteFiles.RemoveSocketScript, "RestoreFailed", "Removing the docker-tcp.socket unit", cancellationToken).ConfigureAwait(false);
+
+            // 2. daemon.json without SwarmPS's settings; later edits kept.
+            reporter.Progress("Restoring daemon.json", 50);
+            if (revision.RestoresOriginal)
+            {
+                reporter.Verbose($"{RemotePaths.DaemonJson} is as SwarmPS wrote it: putting back the original.");
+                await session.SudoCheckedAsync(RemoteFiles.RestoreOneScript(RemotePaths.OriginalBackup, RemotePaths.DaemonJson), "RestoreFailed", $"Restoring {RemotePaths.DaemonJson}", cancellationToken).ConfigureAwait(false);
+            }
+            else if (revision.Json == null)
+            {
+                await session.SudoCheckedAsync("rm -f " + RemotePaths.DaemonJson, "RestoreFailed", $"Removing {RemotePaths.DaemonJson}", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await session.WriteFileAsync(RemotePaths.DaemonJson, revision.Json, "0644", cancellationToken).ConfigureAwait(false);
+            }
+
+            // 3. The TLS files back as they were, and the engine restarted without the socket.
+            reporter.Progress("Restarting the Docker engine", 70);
+            await RemoteFiles.RestoreAsync(session, RemotePaths.OriginalBackup, reporter, cancellationToken, restartEngine: true,
+                only: new[] { RemotePaths.CaCertificate, RemotePaths.ServerCertificate, RemotePaths.ServerKey }).ConfigureAwait(false);
             reporter.Progress("Waiting for the engine", 80);
             await session.SudoCheckedAsync(
-                $"for i in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done; docker info >/dev/null && rm -rf {RemotePaths.OriginalBackup} {RemotePaths.ChangeBackups} && (rmdir /var/lib/swarmps 2>/dev/null || true)",
+                $"for i in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done; docker info >/dev/null && rm -rf {RemotePaths.OriginalBackup} {RemotePaths.ChangeBackups} {RemotePaths.WrittenDaemonJson} && (rmdir /var/lib/swarmps 2>/dev/null || true)",
                 "EngineRestartFailed", "Restarting the Docker engine with its original configuration", cancellationToken).ConfigureAwait(false);
-            reporter.Verbose("The original configuration is back and the engine answers on its local socket.");
+            reporter.Verbose(revision.KeptEdits.Count == 0
+                ? "The original configuration is back and the engine answers on its local socket."
+                : $"SwarmPS's settings are gone, {revision.KeptEdits.Count} later edit(s) of {RemotePaths.DaemonJson} kept, and the engine answers on its local socket.");
             return true;
         }
 
@@ -290,6 +336,9 @@ namespace SwarmPS.Engine.Provisioning
                 reporter.Verbose($"Writing {RemotePaths.DaemonJson}, existing settings kept.");
                 await session.WriteFileAsync(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644", cancellationToken).ConfigureAwait(false);
             }
+
+            // What SwarmPS's daemon.json says, kept aside: Disable-DockerTcpSocket takes out only this, keeping later edits.
+            await session.WriteFileAsync(RemotePaths.WrittenDaemonJson, plan.DesiredDaemonJson, "0600", cancellationToken).ConfigureAwait(false);
 
             if (plan.UnitChanges)
             {

@@ -357,52 +357,21 @@ namespace SwarmPS.Engine.Provisioning
                 plan.AddChange($"install the SwarmPS CA certificate in {RemotePaths.CaCertificate}");
             }
 
-            (IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses) = SubjectNames(session, plan.Facts);
+            (IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses) = ServerCertificateNames.For(session.Name, session.Address, plan.Request.SubjectAlternativeNames);
             string? current = files.Content(RemotePaths.ServerCertificate);
             bool keyExists = files.Exists(RemotePaths.ServerKey);
             bool reusable = current != null && keyExists && authority.IsServerCertificateFromThis(current)
-                && CertificateAuthority.Covers(current, dnsNames, addresses, MinimumCertificateValidity);
+                && CertificateAuthority.Covers(current, dnsNames, addresses, MinimumCertificateValidity)
+                && ServerCertificateNames.NamesExactly(current!, dnsNames, addresses);
             if (reusable)
             {
-                reporter.Verbose("The host's server certificate is from this CA and names the host: kept.");
+                reporter.Verbose("The host's server certificate is from this CA and names exactly the host's names: kept.");
                 return;
             }
 
             reporter.Verbose($"Issuing a server certificate for {string.Join(", ", dnsNames.Concat(addresses.Select(a => a.ToString())))}.");
-            plan.NewServerCertificate = authority.IssueServerCertificate(plan.Facts.HostName.Length > 0 ? plan.Facts.HostName : session.Name, dnsNames, addresses);
+            plan.NewServerCertificate = authority.IssueServerCertificate(session.Name, dnsNames, addresses);
             plan.AddChange($"install a server certificate for {session.Name} in {RemotePaths.ServerCertificate}");
-        }
-
-        private static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectNames(IRemoteShell session, HostFacts facts)
-        {
-            var dns = new List<string>();
-            var addresses = new List<IPAddress>();
-            foreach (string candidate in new[] { session.Name, facts.HostName, "localhost" })
-            {
-                if (string.IsNullOrWhiteSpace(candidate))
-                {
-                    continue;
-                }
-
-                if (IPAddress.TryParse(candidate, out IPAddress? literal))
-                {
-                    addresses.Add(literal);
-                }
-                else if (!dns.Contains(candidate, StringComparer.OrdinalIgnoreCase))
-                {
-                    dns.Add(candidate);
-                }
-            }
-
-            foreach (string text in facts.Addresses.Append(session.Address).Append("127.0.0.1"))
-            {
-                if (IPAddress.TryParse(text, out IPAddress? address) && !addresses.Contains(address))
-                {
-                    addresses.Add(address);
-                }
-            }
-
-            return (dns, addresses);
         }
 
         private async Task<(DockerConnection? Connection, string? Failure)> WaitForEngineAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)

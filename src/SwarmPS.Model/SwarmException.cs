@@ -16,6 +16,7 @@ namespace SwarmPS
         InvalidOperation,
         ObjectNotFound,
         ResourceExists,
+        OperationStopped,
     }
 
     /// <summary>

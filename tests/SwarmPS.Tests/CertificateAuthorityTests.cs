@@ -34,6 +34,16 @@ namespace SwarmPS.Tests
             Directory.Delete(temporaryDirectory, recursive: true);
         }
 
+        // A key written as SwarmPS writes keys (600): one others can read is refused (StatePermissionsTests).
+        private static void WritePrivateKey(string path, string pem)
+        {
+            File.WriteAllText(path, pem);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, OwnerOnlyFile);
+            }
+        }
+
         [Fact]
         public void LoadOrCreate_WritesPemFilesWithPrivateModes()
         {
@@ -295,7 +305,7 @@ namespace SwarmPS.Tests
             DateTimeOffset now = DateTimeOffset.UtcNow;
             IssuedCertificate expiring = authority.Issue("swarmps-client", null, new Oid(ClientAuth), now.AddDays(-800), now.AddDays(29));
             File.WriteAllText(Path.Combine(stateDirectory, "client-cert.pem"), expiring.CertificatePem);
-            File.WriteAllText(Path.Combine(stateDirectory, "client-key.pem"), expiring.PrivateKeyPem);
+            WritePrivateKey(Path.Combine(stateDirectory, "client-key.pem"), expiring.PrivateKeyPem);
 
             IssuedCertificate renewed = authority.LoadOrIssueClientCertificate();
 
@@ -311,7 +321,7 @@ namespace SwarmPS.Tests
             DateTimeOffset now = DateTimeOffset.UtcNow;
             IssuedCertificate existing = authority.Issue("swarmps-client", null, new Oid(ClientAuth), now.AddDays(-800), now.AddDays(31));
             File.WriteAllText(Path.Combine(stateDirectory, "client-cert.pem"), existing.CertificatePem);
-            File.WriteAllText(Path.Combine(stateDirectory, "client-key.pem"), existing.PrivateKeyPem);
+            WritePrivateKey(Path.Combine(stateDirectory, "client-key.pem"), existing.PrivateKeyPem);
 
             Assert.Equal(existing.Thumbprint, authority.LoadOrIssueClientCertificate().Thumbprint);
         }
@@ -329,7 +339,7 @@ namespace SwarmPS.Tests
             CertificateAuthority other = CertificateAuthority.LoadOrCreate(Path.Combine(temporaryDirectory, "other"));
             IssuedCertificate foreign = other.LoadOrIssueClientCertificate();
             File.WriteAllText(Path.Combine(stateDirectory, "client-cert.pem"), foreign.CertificatePem);
-            File.WriteAllText(Path.Combine(stateDirectory, "client-key.pem"), foreign.PrivateKeyPem);
+            WritePrivateKey(Path.Combine(stateDirectory, "client-key.pem"), foreign.PrivateKeyPem);
 
             IssuedCertificate afterForeign = authority.LoadOrIssueClientCertificate();
             Assert.NotEqual(foreign.Thumbprint, afterForeign.Thumbprint);

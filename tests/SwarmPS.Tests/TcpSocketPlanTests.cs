@@ -130,7 +130,7 @@ namespace SwarmPS.Tests
         public async Task Plan_WithTls_OfAHostAlreadyConfigured_KeepsItsCertificate_AndNeedsNoChange()
         {
             CertificateAuthority authority = CertificateAuthority.LoadOrCreate(state.Path);
-            IssuedCertificate server = authority.IssueServerCertificate("core-01", new[] { "core-01", "localhost" }, new[] { IPAddress.Parse("10.0.0.1"), IPAddress.Loopback });
+            IssuedCertificate server = authority.IssueServerCertificate("core-01", new[] { "core-01" }, new[] { IPAddress.Parse("10.0.0.1") });
             shell.Files[RemotePaths.CaCertificate] = authority.CertificatePem;
             shell.Files[RemotePaths.ServerCertificate] = server.CertificatePem;
             shell.Files[RemotePaths.ServerKey] = server.PrivateKeyPem;

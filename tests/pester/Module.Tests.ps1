@@ -132,4 +132,12 @@ Describe 'Bad input is refused before anything is touched' {
         { New-SwarmContainer -Name web -Image swarmps/busybox -Env @{ 'A=B' = 'x' } -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'EnvInvalid,SwarmPS.Commands.NewSwarmContainerCommand'
     }
+
+    It 'refuses a 256-character host name with HostNameInvalid, not an unexpected failure' {
+        $name = 'a' * 256
+        { Connect-SwarmHost -HostName $name -KeyFile (Join-Path $BadInputScratch 'none') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostNameInvalid,SwarmPS.Commands.ConnectSwarmHostCommand'
+        { Enable-DockerTcpSocket -HostName $name, 'core 01' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostNameInvalid,SwarmPS.Commands.EnableDockerTcpSocketCommand'
+    }
 }

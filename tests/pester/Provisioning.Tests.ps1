@@ -35,6 +35,30 @@ Describe 'Connect-SwarmHost' -Tag Lab {
         Test-Path $env:SWARMPS_KNOWN_HOSTS | Should -BeFalse
     }
 
+    It 'connects to a host known only by its ECDSA key, as ssh does, instead of calling it changed' {
+        $ecdsaOnly = Join-Path $Scratch 'known_hosts_ecdsa'
+        $line = & ssh-keyscan -t ecdsa $Node1.address 2>$null
+        $line | Should -Match 'ecdsa-sha2-nistp256'
+        Set-Content -Path $ecdsaOnly -Value $line
+        & ssh -o BatchMode=yes -o UserKnownHostsFile=$ecdsaOnly -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -i $Key "core@$($Node1.address)" true
+        $LASTEXITCODE | Should -Be 0
+        $h = Connect-SwarmHost -HostName $Node1.address -UserName core -KeyFile $Key -KnownHostsFile $ecdsaOnly -ErrorAction Stop
+        $h.HostKeyFingerprint | Should -Be (((& ssh-keygen -l -E sha256 -f $ecdsaOnly) -split ' ')[1])
+        Get-Content $ecdsaOnly | Should -HaveCount 1
+        Disconnect-SwarmHost -HostName $Node1.address -Confirm:$false
+    }
+
+    It 'refuses a key file others can read, with the chmod that fixes it' {
+        $loose = Join-Path $Scratch 'id_loose'
+        Copy-Item $Key $loose
+        chmod 644 $loose
+        $failure = $null
+        try { Connect-SwarmHost -HostName $Node1.address -UserName core -KeyFile $loose -AcceptNewHostKey -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'KeyFilePermissionsTooOpen,SwarmPS.Commands.ConnectSwarmHostCommand'
+        $failure.Exception.Message | Should -BeLike "*chmod 600 '$loose'*"
+        Test-Path $env:SWARMPS_KNOWN_HOSTS | Should -BeFalse
+    }
+
     It 'connects to several hosts in parallel, recording their keys as ssh-keygen shows them' {
         $hosts = $Node1.address, $Node2.address | Connect-SwarmHost -UserName core -KeyFile $Key -AcceptNewHostKey
         $hosts | Should -HaveCount 2
@@ -170,6 +194,14 @@ Describe 'Enable-DockerTcpSocket with mutual TLS (the default)' -Tag Lab {
         Invoke-LabSsh -Node $Node1 -Command 'sudo -n stat -c %a /etc/docker/swarmps/server-key.pem' | Should -Be '600'
     }
 
+    It 'names in the server certificate only what clients dial: not docker0, not localhost' {
+        $pem = (Invoke-LabSsh -Node $Node1 -Command 'sudo -n cat /etc/docker/swarmps/server-cert.pem') -join "`n"
+        $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($pem)
+        $names = $certificate.Extensions | Where-Object { $_ -is [System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension] }
+        @($names.EnumerateIPAddresses() | ForEach-Object ToString) | Should -Be @($Node1.address)
+        @($names.EnumerateDnsNames()) | Should -BeNullOrEmpty
+    }
+
     It 'changes nothing on a second run: Changed is False and the engine was not restarted' {
         $startedBefore = (Get-NodeFacts $Node1)[1]
         $again = Enable-DockerTcpSocket -HostName $Node1.address -Label @{ storage = 'ssd' } -Confirm:$false
@@ -239,6 +271,33 @@ Describe 'Enable-DockerTcpSocket refusals: nothing changes' -Tag Lab {
     }
 }
 
+Describe 'Enable-DockerTcpSocket with a row per label' -Tag Lab {
+    It 'merges the rows of one host into one change with every label' {
+        $result = @(
+            [pscustomobject]@{ HostName = $Node2.address; Label = 'zone=b' }
+            [pscustomobject]@{ HostName = $Node2.address; Label = 'rack=r2' }
+        ) | Enable-DockerTcpSocket -Confirm:$false -ErrorAction Stop
+        $result | Should -HaveCount 1
+        $result.Labels.storage | Should -Be 'disk'
+        $result.Labels.zone | Should -Be 'b'
+        $result.Labels.rack | Should -Be 'r2'
+        Invoke-LabSsh -Node $Node2 -Command 'ls /var/lib/swarmps/backup | wc -l' | Should -Be '2'
+    }
+
+    It 'stops on two values for one label of one host, before any host changes' {
+        $startedBefore = (Get-NodeFacts $Node2)[1]
+        $rows = @(
+            [pscustomobject]@{ HostName = $Node1.address; Label = 'zone=a' }
+            [pscustomobject]@{ HostName = $Node2.address; Label = 'zone=c' }
+            [pscustomobject]@{ HostName = $Node2.address; Label = 'zone=d' }
+        )
+        { $rows | Enable-DockerTcpSocket -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LabelConflict,SwarmPS.Commands.EnableDockerTcpSocketCommand'
+        (Get-NodeFacts $Node2)[1] | Should -Be $startedBefore
+        Invoke-DockerCli $Node1 @('info', '--format', '{{json .Labels}}') | Should -Be '["storage=ssd"]'
+    }
+}
+
 Describe 'Enable-DockerTcpSocket -Insecure' -Tag Lab {
     It 'gives the seed''s plain TCP on 2375, merges existing settings, and warns what it exposes' {
         Invoke-LabSsh -Node $Node3 -Command "echo '{`"log-level`": `"warn`", `"labels`": [`"rack=r1`"]}' | sudo -n tee /etc/docker/daemon.json >/dev/null" | Out-Null
@@ -261,16 +320,47 @@ Describe 'Disable-DockerTcpSocket' -Tag Lab {
         Invoke-LabSsh -Node $Node2 -Command 'ls /etc/systemd/system/docker-tcp.socket /etc/docker/daemon.json /var/lib/swarmps 2>/dev/null | wc -l' | Should -Be '0'
     }
 
-    It 'restores a daemon.json that existed before' {
+    It 'restores a daemon.json that existed before, keeping an edit made after Enable' {
+        Invoke-LabSsh -Node $Node3 -Command "sudo -n sed -i 's/`"log-level`": `"warn`"/`"log-level`": `"error`"/' /etc/docker/daemon.json" | Out-Null
         Disable-DockerTcpSocket -HostName $Node3.address -Credential $PasswordCredential -Confirm:$false
         $restored = Invoke-LabSsh -Node $Node3 -Command 'sudo -n cat /etc/docker/daemon.json' | ConvertFrom-Json
         $restored.labels | Should -Be @('rack=r1')
+        $restored.'log-level' | Should -Be 'error'
+        Invoke-LabSsh -Node $Node3 -Command 'test -e /etc/systemd/system/docker-tcp.socket && echo yes || echo no' | Should -Be 'no'
         (Get-NodeFacts $Node3)[2] | Should -Be ''
     }
 
     It 'changes nothing on a host SwarmPS never changed' {
         $said = Disable-DockerTcpSocket -HostName $Node2.address -Verbose 4>&1 | Out-String
         $said | Should -BeLike '*nothing to undo*'
+    }
+}
+
+Describe 'Enable-DockerTcpSocket stopped with Ctrl+C' -Tag Lab {
+    It 'waits for the host in flight, rolls it back, and reports OperationStopped' {
+        $runner = [powershell]::Create()
+        try {
+            $null = $runner.AddScript("Import-Module '$env:SWARMPS_TEST_MODULE'; Enable-DockerTcpSocket -HostName $($Node2.address) -UserName core -KeyFile '$Key' -Label 'zone=stop' -Confirm:`$false")
+            $pending = $runner.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(90)
+            while ([datetime]::UtcNow -lt $deadline -and -not ($runner.Streams.Progress | Where-Object StatusDescription -eq 'Restarting the Docker engine')) {
+                Start-Sleep -Milliseconds 50
+            }
+            $runner.Streams.Progress | Where-Object StatusDescription -eq 'Restarting the Docker engine' | Should -Not -BeNullOrEmpty
+            $runner.Stop()
+            $pending.IsCompleted | Should -BeTrue
+            $stopped = @($runner.Runspace.SessionStateProxy.GetVariable('Error') | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'OperationStopped,*' })
+            $stopped | Should -HaveCount 1
+            $stopped[0].CategoryInfo.Category | Should -Be 'OperationStopped'
+            $stopped[0].TargetObject | Should -Be $Node2.address
+        }
+        finally {
+            $runner.Dispose()
+        }
+        # Rolled back: the bare host it was before, its engine up on the unix socket only.
+        Invoke-LabSsh -Node $Node2 -Command 'ls /etc/systemd/system/docker-tcp.socket /etc/docker/daemon.json 2>/dev/null | wc -l' | Should -Be '0'
+        (Get-NodeFacts $Node2)[0] | Should -Be '[]'
+        (Get-NodeFacts $Node2)[2] | Should -Be ''
     }
 }
 

@@ -21,9 +21,9 @@ namespace SwarmPS.Engine.Provisioning
     /// </summary>
     public sealed class DaemonConfig
     {
-        private const string LabelsKey = "labels";
+        internal const string LabelsKey = "labels";
         private const string HostsKey = "hosts";
-        private static readonly string[] TlsKeys = { "tlsverify", "tlscacert", "tlscert", "tlskey" };
+        internal static readonly string[] TlsKeys = { "tlsverify", "tlscacert", "tlscert", "tlskey" };
 
         private readonly JsonObject root;
         private readonly LabelSet labels;
@@ -60,7 +60,14 @@ namespace SwarmPS.Engine.Provisioning
         public static DaemonConfig Parse(string? json, string path = "/etc/docker/daemon.json")
         {
             JsonObject root = ParseObject(json, path);
-            return new DaemonConfig(path, root, ReadLabels(root, path), root.ContainsKey(HostsKey), ReadHosts(root));
+            try
+            {
+                return new DaemonConfig(path, root, ReadLabels(root, path), root.ContainsKey(HostsKey), ReadHosts(root));
+            }
+            catch (InvalidOperationException unreadable)
+            {
+                throw LoneSurrogate(path, unreadable);
+            }
         }
 
         /// <summary>
@@ -174,6 +181,19 @@ namespace SwarmPS.Engine.Provisioning
                 }
 
                 node = JsonNode.Parse(json);
+
+                // A string is only decoded when read: read them all now, so a lone surrogate is found here.
+                CheckStrings(node);
+            }
+            catch (InvalidOperationException unreadable)
+            {
+                // System.Text.Json refuses to turn an escaped lone surrogate ("\ud800") into a .NET string.
+                throw LoneSurrogate(path, unreadable);
+            }
+            catch (ArgumentException unencodable)
+            {
+                // A lone surrogate in the text itself cannot be encoded as UTF-8 for the parser.
+                throw LoneSurrogate(path, unencodable);
             }
             catch (JsonException ex)
             {
@@ -306,7 +326,7 @@ namespace SwarmPS.Engine.Provisioning
             return hosts;
         }
 
-        private static string Serialize(JsonObject json)
+        internal static string Serialize(JsonObject json)
         {
             // Relaxed escaping keeps '+', '<' and non-ASCII text as written; the file is never embedded in HTML.
             var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -319,6 +339,33 @@ namespace SwarmPS.Engine.Provisioning
             // Utf8JsonWriter uses the local newline on .NET 8; the file is for a Linux host. Strings escape CR/LF, so only layout changes.
             return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
         }
+
+        private static void CheckStrings(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (KeyValuePair<string, JsonNode?> property in obj)
+                    {
+                        CheckStrings(property.Value);
+                    }
+
+                    break;
+                case JsonArray array:
+                    foreach (JsonNode? item in array)
+                    {
+                        CheckStrings(item);
+                    }
+
+                    break;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    value.GetValue<string>();
+                    break;
+            }
+        }
+
+        private static SwarmException LoneSurrogate(string path, Exception inner) =>
+            Invalid(path, $"'{path}' holds a lone UTF-16 surrogate (such as \\ud800 without its pair), which is not text. Remove or complete that escape", inner);
 
         private static SwarmException Invalid(string path, string reason, Exception? inner, bool dockerRejectsToo = true)
         {

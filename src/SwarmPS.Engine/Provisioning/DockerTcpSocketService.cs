@@ -20,6 +20,9 @@ namespace SwarmPS.Engine.Provisioning
         private static readonly TimeSpan EngineStartTimeout = TimeSpan.FromSeconds(60);
         private static readonly TimeSpan MinimumCertificateValidity = TimeSpan.FromDays(30);
 
+        // How long a rollback after Ctrl+C may take: a restore and one engine restart.
+        private static readonly TimeSpan StopRollbackTimeout = TimeSpan.FromSeconds(90);
+
         private readonly CertificateAuthority? authority;
         private readonly EngineOpener engines;
 
@@ -137,8 +140,47 @@ namespace SwarmPS.Engine.Provisioning
             }
 
             reporter.Progress("Backing up configuration", 30);
-            string backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
+            string backup;
+            try
+            {
+                backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped,
+                    $"Stopped on {host} before anything was changed.", host, stopped);
+            }
 
+            bool restarting = false;
+            try
+            {
+                return await ApplyFromBackupAsync(plan, backup, () => restarting = true, reporter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C mid-change: the cancelled token must not cut the rollback short, so it gets its own, bounded one.
+                string outcome;
+                try
+                {
+                    using var rollback = new CancellationTokenSource(StopRollbackTimeout);
+                    await RemoteFiles.RestoreAsync(session, backup, NullReporter.Instance, rollback.Token, restartEngine: restarting).ConfigureAwait(false);
+                    outcome = restarting
+                        ? $"The previous configuration was restored from {backup} and the engine restarted with it."
+                        : $"The files already written were restored from {backup}; the engine was not restarted.";
+                }
+                catch (Exception rollbackFailure) when (rollbackFailure is SwarmException || rollbackFailure is OperationCanceledException)
+                {
+                    outcome = $"Rolling back did not finish within {StopRollbackTimeout.TotalSeconds} seconds ({rollbackFailure.Message}): restore by hand from {backup} (copy its files back, then systemctl daemon-reload and restart docker), or run Enable-DockerTcpSocket again.";
+                }
+
+                throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped, $"Stopped on {host} in the middle of the change. {outcome}", host, stopped);
+            }
+        }
+
+        private async Task<DockerConnection> ApplyFromBackupAsync(TcpSocketPlan plan, string backup, Action restarting, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            IRemoteShell session = plan.Session;
+            string host = session.Name;
             reporter.Progress("Writing configuration", 45);
             try
             {
@@ -154,7 +196,9 @@ namespace SwarmPS.Engine.Provisioning
 
             reporter.Progress("Restarting the Docker engine", 60);
             reporter.Verbose("Reloading systemd, enabling docker-tcp.socket and restarting the Docker engine.");
+            restarting();
             RemoteCommandResult restart = await session.SudoAsync(RemoteFiles.RestartEngineScript, null, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
 
             reporter.Progress("Waiting for the Engine API", 80);
             DockerConnection? connection = null;
@@ -195,13 +239,59 @@ namespace SwarmPS.Engine.Provisioning
                     $"{facts.RunningContainers} container(s) are running on {host}, and restarting the Docker engine would stop them. Stop them first, or run again with -Force. Nothing was changed.", host);
             }
 
-            reporter.Progress("Restoring the original configuration", 40);
-            await RemoteFiles.RestoreAsync(session, RemotePaths.OriginalBackup, reporter, cancellationToken).ConfigureAwait(false);
+            string originalCopy = $"{RemotePaths.OriginalBackup}/{RemoteFiles.BackupName(RemotePaths.DaemonJson)}";
+            RemoteFileSet files = await session.ReadFilesAsync(
+                new[] { originalCopy, RemotePaths.WrittenDaemonJson, RemotePaths.DaemonJson }, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
+            DaemonJsonRevision revision = DaemonJsonRevert.Revise(files.Content(originalCopy), files.Content(RemotePaths.WrittenDaemonJson), files.Content(RemotePaths.DaemonJson));
+            if (revision.Conflicts.Count > 0)
+            {
+                string diff = string.Join(Environment.NewLine, revision.Conflicts.Select(c => "  " + c));
+                if (!force)
+                {
+                    throw new SwarmException("DaemonJsonEditedSinceEnable", SwarmErrorKind.InvalidOperation,
+                        $"{RemotePaths.DaemonJson} on {host} was edited since Enable-DockerTcpSocket in SwarmPS's own TLS settings, so they cannot be told apart:{Environment.NewLine}{diff}{Environment.NewLine}Run again with -Force to put those settings back as they were before SwarmPS (other edits are kept). Nothing was changed.", host);
+                }
+
+                reporter.Warning($"{RemotePaths.DaemonJson} on {host}: SwarmPS's TLS settings were edited since Enable-DockerTcpSocket; with -Force they go back as they were before SwarmPS:{Environment.NewLine}{diff}");
+            }
+
+            foreach (string edit in revision.KeptEdits)
+            {
+                reporter.Verbose($"Keeping a later edit of {RemotePaths.DaemonJson}: {edit}.");
+            }
+
+            // 1. The TCP listener goes first: whatever interrupts what follows, no unit is left that could serve 2376
+            //    from a daemon.json whose TLS settings are already gone.
+            reporter.Progress("Removing the TCP socket", 30);
+            await session.SudoCheckedAsync(RemoteFiles.RemoveSocketScript, "RestoreFailed", "Removing the docker-tcp.socket unit", cancellationToken).ConfigureAwait(false);
+
+            // 2. daemon.json without SwarmPS's settings; later edits kept.
+            reporter.Progress("Restoring daemon.json", 50);
+            if (revision.RestoresOriginal)
+            {
+                reporter.Verbose($"{RemotePaths.DaemonJson} is as SwarmPS wrote it: putting back the original.");
+                await session.SudoCheckedAsync(RemoteFiles.RestoreOneScript(RemotePaths.OriginalBackup, RemotePaths.DaemonJson), "RestoreFailed", $"Restoring {RemotePaths.DaemonJson}", cancellationToken).ConfigureAwait(false);
+            }
+            else if (revision.Json == null)
+            {
+                await session.SudoCheckedAsync("rm -f " + RemotePaths.DaemonJson, "RestoreFailed", $"Removing {RemotePaths.DaemonJson}", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await session.WriteFileAsync(RemotePaths.DaemonJson, revision.Json, "0644", cancellationToken).ConfigureAwait(false);
+            }
+
+            // 3. The TLS files back as they were, and the engine restarted without the socket.
+            reporter.Progress("Restarting the Docker engine", 70);
+            await RemoteFiles.RestoreAsync(session, RemotePaths.OriginalBackup, reporter, cancellationToken, restartEngine: true,
+                only: new[] { RemotePaths.CaCertificate, RemotePaths.ServerCertificate, RemotePaths.ServerKey }).ConfigureAwait(false);
             reporter.Progress("Waiting for the engine", 80);
             await session.SudoCheckedAsync(
-                $"for i in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done; docker info >/dev/null && rm -rf {RemotePaths.OriginalBackup} {RemotePaths.ChangeBackups} && (rmdir /var/lib/swarmps 2>/dev/null || true)",
+                $"for i in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done; docker info >/dev/null && rm -rf {RemotePaths.OriginalBackup} {RemotePaths.ChangeBackups} {RemotePaths.WrittenDaemonJson} && (rmdir /var/lib/swarmps 2>/dev/null || true)",
                 "EngineRestartFailed", "Restarting the Docker engine with its original configuration", cancellationToken).ConfigureAwait(false);
-            reporter.Verbose("The original configuration is back and the engine answers on its local socket.");
+            reporter.Verbose(revision.KeptEdits.Count == 0
+                ? "The original configuration is back and the engine answers on its local socket."
+                : $"SwarmPS's settings are gone, {revision.KeptEdits.Count} later edit(s) of {RemotePaths.DaemonJson} kept, and the engine answers on its local socket.");
             return true;
         }
 
@@ -247,6 +337,9 @@ namespace SwarmPS.Engine.Provisioning
                 await session.WriteFileAsync(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644", cancellationToken).ConfigureAwait(false);
             }
 
+            // What SwarmPS's daemon.json says, kept aside: Disable-DockerTcpSocket takes out only this, keeping later edits.
+            await session.WriteFileAsync(RemotePaths.WrittenDaemonJson, plan.DesiredDaemonJson, "0600", cancellationToken).ConfigureAwait(false);
+
             if (plan.UnitChanges)
             {
                 reporter.Verbose($"Writing {RemotePaths.SocketUnit}.");
@@ -264,52 +357,21 @@ namespace SwarmPS.Engine.Provisioning
                 plan.AddChange($"install the SwarmPS CA certificate in {RemotePaths.CaCertificate}");
             }
 
-            (IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses) = SubjectNames(session, plan.Facts);
+            (IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses) = ServerCertificateNames.For(session.Name, session.Address, plan.Request.SubjectAlternativeNames);
             string? current = files.Content(RemotePaths.ServerCertificate);
             bool keyExists = files.Exists(RemotePaths.ServerKey);
             bool reusable = current != null && keyExists && authority.IsServerCertificateFromThis(current)
-                && CertificateAuthority.Covers(current, dnsNames, addresses, MinimumCertificateValidity);
+                && CertificateAuthority.Covers(current, dnsNames, addresses, MinimumCertificateValidity)
+                && ServerCertificateNames.NamesExactly(current!, dnsNames, addresses);
             if (reusable)
             {
-                reporter.Verbose("The host's server certificate is from this CA and names the host: kept.");
+                reporter.Verbose("The host's server certificate is from this CA and names exactly the host's names: kept.");
                 return;
             }
 
             reporter.Verbose($"Issuing a server certificate for {string.Join(", ", dnsNames.Concat(addresses.Select(a => a.ToString())))}.");
-            plan.NewServerCertificate = authority.IssueServerCertificate(plan.Facts.HostName.Length > 0 ? plan.Facts.HostName : session.Name, dnsNames, addresses);
+            plan.NewServerCertificate = authority.IssueServerCertificate(session.Name, dnsNames, addresses);
             plan.AddChange($"install a server certificate for {session.Name} in {RemotePaths.ServerCertificate}");
-        }
-
-        private static (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses) SubjectNames(IRemoteShell session, HostFacts facts)
-        {
-            var dns = new List<string>();
-            var addresses = new List<IPAddress>();
-            foreach (string candidate in new[] { session.Name, facts.HostName, "localhost" })
-            {
-                if (string.IsNullOrWhiteSpace(candidate))
-                {
-                    continue;
-                }
-
-                if (IPAddress.TryParse(candidate, out IPAddress? literal))
-                {
-                    addresses.Add(literal);
-                }
-                else if (!dns.Contains(candidate, StringComparer.OrdinalIgnoreCase))
-                {
-                    dns.Add(candidate);
-                }
-            }
-
-            foreach (string text in facts.Addresses.Append(session.Address).Append("127.0.0.1"))
-            {
-                if (IPAddress.TryParse(text, out IPAddress? address) && !addresses.Contains(address))
-                {
-                    addresses.Add(address);
-                }
-            }
-
-            return (dns, addresses);
         }
 
         private async Task<(DockerConnection? Connection, string? Failure)> WaitForEngineAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)

@@ -42,10 +42,9 @@ namespace SwarmPS.Engine.Provisioning
         }
 
         /// <summary>Puts back every managed file as it is in <paramref name="folder"/> and restarts the engine.</summary>
-        internal static async Task RestoreAsync(IRemoteShell session, string folder, IOperationReporter reporter, CancellationToken cancellationToken, bool restartEngine = true)
+        internal static async Task RestoreAsync(IRemoteShell session, string folder, IOperationReporter reporter, CancellationToken cancellationToken, bool restartEngine = true, string[]? only = null)
         {
-            string restores = string.Join(" ", RemotePaths.ManagedFiles.Select(f =>
-                $"if [ -e \"$b/{BackupName(f)}.absent\" ]; then rm -f {f}; elif [ -e \"$b/{BackupName(f)}\" ]; then cp -a \"$b/{BackupName(f)}\" {f}; fi;"));
+            string restores = string.Join(" ", (only ?? RemotePaths.ManagedFiles).Select(RestoreLine));
             string script =
                 $"set -e; b={ShellQuote.Quote(folder)}; {restores} " +
                 $"rmdir {RemotePaths.TlsDirectory} 2>/dev/null || true; " +
@@ -60,6 +59,17 @@ namespace SwarmPS.Engine.Provisioning
             return journal.Output.TrimEnd();
         }
 
-        private static string BackupName(string path) => path.TrimStart('/').Replace('/', '_');
+        /// <summary>Stops and disables docker-tcp.socket and puts its unit back as it was before SwarmPS (usually: none).</summary>
+        internal static string RemoveSocketScript =>
+            "set -e; systemctl disable --now docker-tcp.socket >/dev/null 2>&1 || true; " +
+            $"b={ShellQuote.Quote(RemotePaths.OriginalBackup)}; {RestoreLine(RemotePaths.SocketUnit)} systemctl daemon-reload";
+
+        /// <summary>Puts one managed file back from a backup folder (removes it when it was absent).</summary>
+        internal static string RestoreOneScript(string folder, string path) => $"set -e; b={ShellQuote.Quote(folder)}; {RestoreLine(path)}";
+
+        internal static string BackupName(string path) => path.TrimStart('/').Replace('/', '_');
+
+        private static string RestoreLine(string f) =>
+            $"if [ -e \"$b/{BackupName(f)}.absent\" ]; then rm -f {f}; elif [ -e \"$b/{BackupName(f)}\" ]; then cp -a \"$b/{BackupName(f)}\" {f}; fi;";
     }
 }

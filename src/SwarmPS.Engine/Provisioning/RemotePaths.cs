@@ -19,6 +19,9 @@ namespace SwarmPS.Engine.Provisioning
         /// <summary>One folder per change, for rollback when the engine does not come back.</summary>
         public const string ChangeBackups = "/var/lib/swarmps/backup";
 
+        /// <summary>The daemon.json SwarmPS last wrote, so Disable-DockerTcpSocket can tell later edits from its own.</summary>
+        public const string WrittenDaemonJson = "/var/lib/swarmps/written-daemon.json";
+
         /// <summary>Every file a change may touch, so one backup covers them all.</summary>
         public static readonly string[] ManagedFiles = { DaemonJson, SocketUnit, CaCertificate, ServerCertificate, ServerKey };
     }

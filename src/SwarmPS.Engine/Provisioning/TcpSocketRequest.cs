@@ -21,6 +21,9 @@ namespace SwarmPS.Engine.Provisioning
         /// <summary>Restart the engine even when containers run (they stop).</summary>
         public bool Force { get; }
 
+        /// <summary>Extra DNS names and addresses for the server certificate, besides the given name and the dialled address.</summary>
+        public IReadOnlyList<string> SubjectAlternativeNames { get; init; } = System.Array.Empty<string>();
+
         public int Port => Insecure ? RemotePaths.InsecurePort : RemotePaths.TlsPort;
     }
 }

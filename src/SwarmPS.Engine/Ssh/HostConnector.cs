@@ -33,8 +33,13 @@ namespace SwarmPS.Engine.Ssh
         /// <summary>False under -WhatIf: a key accepted for the look-around is trusted for this session only, not written.</summary>
         public bool RecordNewKeys { get; init; } = true;
 
-        public async Task<HostSession> ConnectAsync(SshTarget target, bool acceptNewHostKey, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>
+        /// Opens a session. <paramref name="approvedFingerprint"/> is the fingerprint of an unknown key the user approved
+        /// at a prompt: that key, and no other, is then trusted and recorded.
+        /// </summary>
+        public async Task<HostSession> ConnectAsync(SshTarget target, bool acceptNewHostKey, IOperationReporter reporter, CancellationToken cancellationToken, string? approvedFingerprint = null)
         {
+            HostNames.Validate(target.HostName);
             reporter.Verbose($"Resolving {target.HostName}.");
             IPAddress address = await ResolveAsync(target.HostName, cancellationToken).ConfigureAwait(false);
             var names = new List<string> { target.HostName };
@@ -48,8 +53,12 @@ namespace SwarmPS.Engine.Ssh
                 Timeout = ConnectTimeout,
             };
 
+            // Like OpenSSH, offer first the host key algorithms known_hosts holds for this host: SSH.NET would otherwise
+            // negotiate its own favourite (ed25519), and a host pinned only by its ECDSA key would look changed.
+            HostKeyAlgorithmOrder.PreferKnown(connection.HostKeyAlgorithms, knownHosts.KnownKeyTypes(names, target.Port));
+
             var client = new SshClient(connection);
-            var verdict = new HostKeyVerdict(knownHosts, names, target.Port, acceptNewHostKey, RecordNewKeys, reporter);
+            var verdict = new HostKeyVerdict(knownHosts, names, target.Port, acceptNewHostKey, RecordNewKeys, reporter) { ApprovedFingerprint = approvedFingerprint };
             Verdicts.AddOrUpdate(client, verdict);
             client.HostKeyReceived += verdict.OnHostKeyReceived;
 
@@ -176,6 +185,7 @@ namespace SwarmPS.Engine.Ssh
                     $"The key file '{path}' does not exist. Give the path of an OpenSSH private key, such as ~/.ssh/id_ed25519.", target.HostName);
             }
 
+            State.StatePermissions.RequirePrivateKeyFile(path, target.HostName);
             try
             {
                 string? passphrase = target.Secret == null ? null : new NetworkCredential(string.Empty, target.Secret).Password;
@@ -213,95 +223,6 @@ namespace SwarmPS.Engine.Ssh
                 {
                     yield return key;
                 }
-            }
-        }
-
-        /// <summary>Decides on the presented host key and remembers why a key was refused.</summary>
-        private sealed class HostKeyVerdict
-        {
-            private readonly KnownHostsFile knownHosts;
-            private readonly IReadOnlyList<string> names;
-            private readonly int port;
-            private readonly bool acceptNew;
-            private readonly bool record;
-            private readonly IOperationReporter reporter;
-            private byte[]? pinnedKey;
-
-            internal HostKeyVerdict(KnownHostsFile knownHosts, IReadOnlyList<string> names, int port, bool acceptNew, bool record, IOperationReporter reporter)
-            {
-                this.record = record;
-                this.knownHosts = knownHosts;
-                this.names = names;
-                this.port = port;
-                this.acceptNew = acceptNew;
-                this.reporter = reporter;
-            }
-
-            internal string? PresentedFingerprint { get; private set; }
-
-            internal SwarmException? Refusal { get; private set; }
-
-            internal void OnHostKeyReceived(object? sender, HostKeyEventArgs args)
-            {
-                Refusal = null;
-                string fingerprint = HostKeyFingerprint.Sha256(args.HostKey);
-                string host = names[0];
-
-                // A reconnect must meet the very key the session was opened with.
-                if (pinnedKey != null)
-                {
-                    args.CanTrust = pinnedKey.AsSpan().SequenceEqual(args.HostKey);
-                    if (!args.CanTrust)
-                    {
-                        Refusal = Mismatch(host, HostKeyFingerprint.Sha256(pinnedKey), fingerprint, null);
-                    }
-
-                    return;
-                }
-
-                PresentedFingerprint = fingerprint;
-                HostKeyCheck check = knownHosts.Check(names, port, args.HostKeyName, args.HostKey);
-                switch (check.Status)
-                {
-                    case HostKeyStatus.Trusted:
-                        args.CanTrust = true;
-                        break;
-                    case HostKeyStatus.Unknown when acceptNew && record:
-                        knownHosts.Add(names, port, args.HostKeyName, args.HostKey, hashNames: false);
-                        reporter.Warning($"Permanently added {host} ({args.HostKeyName} {fingerprint}) to {knownHosts.FilePath}.");
-                        args.CanTrust = true;
-                        break;
-                    case HostKeyStatus.Unknown when acceptNew:
-                        reporter.Verbose($"Would add {host} ({args.HostKeyName} {fingerprint}) to {knownHosts.FilePath}; trusted for this look only.");
-                        args.CanTrust = true;
-                        break;
-                    case HostKeyStatus.Unknown:
-                        args.CanTrust = false;
-                        Refusal = new SwarmException("HostKeyUnknown", SwarmErrorKind.SecurityError,
-                            $"The host key of {host} is not known ({args.HostKeyName} {fingerprint}) in {knownHosts.FilePath}. Verify the fingerprint out of band, then connect once with -AcceptNewHostKey to trust it.", host);
-                        break;
-                    case HostKeyStatus.Revoked:
-                        args.CanTrust = false;
-                        Refusal = new SwarmException("HostKeyRevoked", SwarmErrorKind.SecurityError,
-                            $"The host key of {host} ({fingerprint}) is marked @revoked in {knownHosts.FilePath}. Nothing was run on the host.", host);
-                        break;
-                    default:
-                        args.CanTrust = false;
-                        Refusal = Mismatch(host, check.KnownFingerprint, fingerprint, check.LineNumber);
-                        break;
-                }
-
-                if (args.CanTrust)
-                {
-                    pinnedKey = (byte[])args.HostKey.Clone();
-                }
-            }
-
-            private SwarmException Mismatch(string host, string? known, string presented, int? line)
-            {
-                string where = line.HasValue ? $"{knownHosts.FilePath}:{line}" : knownHosts.FilePath;
-                return new SwarmException("HostKeyMismatch", SwarmErrorKind.SecurityError,
-                    $"WARNING: the host key of {host} has changed. Known: {known} ({where}); presented: {presented}. Someone could be intercepting the connection, or the host was reinstalled. Nothing was run on the host. If the change is expected, remove the old entry (ssh-keygen -R {host} -f {knownHosts.FilePath}) and connect again with -AcceptNewHostKey.", host);
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -99,18 +100,21 @@ namespace SwarmPS.Engine.Ssh
         public string FilePath { get; }
 
         /// <summary>
-        /// Looks the presented key up for every name in <paramref name="hostNames"/> (what the user typed and the
-        /// resolved address, like OpenSSH's CheckHostIP). Precedence: Revoked, Trusted, Mismatch, OtherKeyTypeKnown, Unknown.
-        /// A missing file yields Unknown.
+        /// Looks the presented key up for the names in <paramref name="hostNames"/>: the first is the name the user
+        /// typed, the others the addresses it resolved to. As in OpenSSH, the typed name decides whenever the file has
+        /// any line for it (a changed key under the name is refused even when a line for the address holds the
+        /// presented key); an address is consulted only for a name the file does not know. A line whose negated pattern
+        /// (<c>!name</c>) matches the typed name applies to none of the host's names. A revoked key is Revoked under
+        /// any name. Precedence within a name: Trusted, Mismatch, OtherKeyTypeKnown, Unknown. A missing file yields Unknown.
         /// </summary>
-        /// <param name="hostNames">Host names and/or addresses; case does not matter.</param>
+        /// <param name="hostNames">The typed host name first, then addresses; case does not matter.</param>
         /// <param name="port">The SSH port; 22 looks up the bare name (and <c>[name]:22</c>), any other port <c>[name]:port</c>.</param>
         /// <param name="keyType">Key type or host key algorithm (rsa-sha2-256/512 count as ssh-rsa); the type inside the blob wins when readable.</param>
         /// <param name="keyBlob">The public key in SSH wire format.</param>
         public HostKeyCheck Check(IReadOnlyList<string> hostNames, int port, string keyType, byte[] keyBlob)
         {
             ValidateKeyArguments(keyType, keyBlob);
-            List<string> lookupNames = LookupNames(hostNames, port);
+            List<List<string>> hosts = LookupNamesPerHost(hostNames, port);
             string presentedType = CanonicalKeyType(keyType, keyBlob);
             string presentedFingerprint = HostKeyFingerprint.Sha256(keyBlob);
 
@@ -120,21 +124,15 @@ namespace SwarmPS.Engine.Ssh
                 return new HostKeyCheck(HostKeyStatus.Unknown, presentedFingerprint);
             }
 
-            KnownHostsEntry? trusted = null;
-            KnownHostsEntry? mismatch = null;
-            KnownHostsEntry? otherType = null;
-            for (int index = 0; index < lines.Length; index++)
+            var trusted = new KnownHostsEntry?[hosts.Count];
+            var mismatch = new KnownHostsEntry?[hosts.Count];
+            var otherType = new KnownHostsEntry?[hosts.Count];
+            foreach ((KnownHostsEntry entry, bool[] matched) in MatchingEntries(lines, hosts))
             {
-                KnownHostsEntry? entry = KnownHostsEntry.TryParse(lines[index], index + 1);
-                if (entry is null || entry.Marker == EntryMarker.CertificateAuthority || !MatchesAnyName(entry.HostPatterns, lookupNames))
-                {
-                    continue;
-                }
-
                 bool sameKey = entry.KeyType == presentedType && CryptographicOperations.FixedTimeEquals(entry.KeyBlob, keyBlob);
                 if (entry.Marker == EntryMarker.Revoked)
                 {
-                    // A revocation beats any number of trusting lines, wherever it appears.
+                    // A revocation beats any number of trusting lines, wherever it appears and under whichever name.
                     if (sameKey)
                     {
                         return Describe(HostKeyStatus.Revoked, presentedFingerprint, entry);
@@ -143,36 +141,82 @@ namespace SwarmPS.Engine.Ssh
                     continue;
                 }
 
-                if (sameKey)
+                for (int host = 0; host < hosts.Count; host++)
                 {
-                    trusted ??= entry;
-                }
-                else if (entry.KeyType == presentedType)
-                {
-                    mismatch ??= entry;
-                }
-                else
-                {
-                    otherType ??= entry;
+                    if (!matched[host])
+                    {
+                        continue;
+                    }
+
+                    if (sameKey)
+                    {
+                        trusted[host] ??= entry;
+                    }
+                    else if (entry.KeyType == presentedType)
+                    {
+                        mismatch[host] ??= entry;
+                    }
+                    else
+                    {
+                        otherType[host] ??= entry;
+                    }
                 }
             }
 
-            if (trusted is not null)
+            for (int host = 0; host < hosts.Count; host++)
             {
-                return Describe(HostKeyStatus.Trusted, presentedFingerprint, trusted);
-            }
+                if (trusted[host] is not null)
+                {
+                    return Describe(HostKeyStatus.Trusted, presentedFingerprint, trusted[host]!);
+                }
 
-            if (mismatch is not null)
-            {
-                return Describe(HostKeyStatus.Mismatch, presentedFingerprint, mismatch);
-            }
+                if (mismatch[host] is not null)
+                {
+                    return Describe(HostKeyStatus.Mismatch, presentedFingerprint, mismatch[host]!);
+                }
 
-            if (otherType is not null)
-            {
-                return Describe(HostKeyStatus.OtherKeyTypeKnown, presentedFingerprint, otherType);
+                if (otherType[host] is not null)
+                {
+                    return Describe(HostKeyStatus.OtherKeyTypeKnown, presentedFingerprint, otherType[host]!);
+                }
             }
 
             return new HostKeyCheck(HostKeyStatus.Unknown, presentedFingerprint);
+        }
+
+        /// <summary>
+        /// The key types the file holds for the host (by the same name rules as <see cref="Check"/>: the typed name's
+        /// lines, else the addresses'), in file order without repeats; revoked and CA lines do not count. Empty when
+        /// the host is unknown. Used to offer those host key algorithms first, as OpenSSH does.
+        /// </summary>
+        public IReadOnlyList<string> KnownKeyTypes(IReadOnlyList<string> hostNames, int port)
+        {
+            List<List<string>> hosts = LookupNamesPerHost(hostNames, port);
+            string[]? lines = ReadLinesOrNull();
+            if (lines is null)
+            {
+                return Array.Empty<string>();
+            }
+
+            var types = new List<string>[hosts.Count];
+            foreach ((KnownHostsEntry entry, bool[] matched) in MatchingEntries(lines, hosts))
+            {
+                if (entry.Marker == EntryMarker.Revoked)
+                {
+                    continue;
+                }
+
+                for (int host = 0; host < hosts.Count; host++)
+                {
+                    if (matched[host])
+                    {
+                        types[host] ??= new List<string>();
+                        AddDistinct(types[host], entry.KeyType);
+                    }
+                }
+            }
+
+            return types.FirstOrDefault(list => list is not null) ?? (IReadOnlyList<string>)Array.Empty<string>();
         }
 
         /// <summary>
@@ -313,22 +357,61 @@ namespace SwarmPS.Engine.Ssh
             return HashMagic + Convert.ToBase64String(salt) + "|" + Convert.ToBase64String(mac);
         }
 
-        private static bool MatchesAnyName(string hostPatterns, List<string> lookupNames)
+        // The parsed lines (CA lines excepted) that apply to at least one host, with which hosts they apply to.
+        // A line that negates the typed name (host 0) applies to none: "*,!h" must not reach h through its address.
+        private static IEnumerable<(KnownHostsEntry Entry, bool[] Matched)> MatchingEntries(string[] lines, List<List<string>> hosts)
+        {
+            for (int index = 0; index < lines.Length; index++)
+            {
+                KnownHostsEntry? entry = KnownHostsEntry.TryParse(lines[index], index + 1);
+                if (entry is null || entry.Marker == EntryMarker.CertificateAuthority)
+                {
+                    continue;
+                }
+
+                var matched = new bool[hosts.Count];
+                bool any = false;
+                for (int host = 0; host < hosts.Count; host++)
+                {
+                    int verdict = MatchHost(entry.HostPatterns, hosts[host]);
+                    if (verdict < 0 && host == 0)
+                    {
+                        any = false;
+                        break;
+                    }
+
+                    matched[host] = verdict > 0;
+                    any |= matched[host];
+                }
+
+                if (any)
+                {
+                    yield return (entry, matched);
+                }
+            }
+        }
+
+        // 1 when the line names the host under any of its spellings, -1 when any spelling is negated (which wins), else 0.
+        private static int MatchHost(string hostPatterns, List<string> spellings)
         {
             if (hostPatterns.StartsWith('|'))
             {
-                return MatchesHashed(hostPatterns, lookupNames);
+                return MatchesHashed(hostPatterns, spellings) ? 1 : 0;
             }
 
-            foreach (string name in lookupNames)
+            int result = 0;
+            foreach (string name in spellings)
             {
-                if (MatchPatternList(name, hostPatterns) == 1)
+                int verdict = MatchPatternList(name, hostPatterns);
+                if (verdict < 0)
                 {
-                    return true;
+                    return -1;
                 }
+
+                result = Math.Max(result, verdict);
             }
 
-            return false;
+            return result;
         }
 
         // Like OpenSSH, a hashed field is one hash for one host string; it cannot hold a comma list.
@@ -362,17 +445,20 @@ namespace SwarmPS.Engine.Ssh
             return new HostKeyCheck(status, presentedFingerprint, entry.KeyType, HostKeyFingerprint.Sha256(entry.KeyBlob), entry.LineNumber);
         }
 
-        // The host strings to look up: OpenSSH writes port 22 as the bare name; we also accept an explicit [name]:22.
-        private static List<string> LookupNames(IReadOnlyList<string> hostNames, int port)
+        // Per host (typed name, then addresses), the strings to look up: OpenSSH writes port 22 as the bare name; we
+        // also accept an explicit [name]:22.
+        private static List<List<string>> LookupNamesPerHost(IReadOnlyList<string> hostNames, int port)
         {
-            var result = new List<string>();
+            var result = new List<List<string>>();
             foreach (string name in NormalizedNames(hostNames, port))
             {
-                AddDistinct(result, port == DefaultSshPort ? name : FormatWithPort(name, port));
+                var spellings = new List<string> { port == DefaultSshPort ? name : FormatWithPort(name, port) };
                 if (port == DefaultSshPort)
                 {
-                    AddDistinct(result, FormatWithPort(name, port));
+                    AddDistinct(spellings, FormatWithPort(name, port));
                 }
+
+                result.Add(spellings);
             }
 
             return result;

@@ -150,6 +150,7 @@ namespace SwarmPS.Engine.Tls
         {
             string certificatePath = Path.Combine(fullPath, CertificateFileName);
             string keyPath = Path.Combine(fullPath, KeyFileName);
+            RequirePrivateState(fullPath);
 
             // Files are renamed into place key first, certificate last, so both present means both complete.
             if (File.Exists(certificatePath) && File.Exists(keyPath))
@@ -268,6 +269,8 @@ namespace SwarmPS.Engine.Tls
         {
             string certificatePath = Path.Combine(DirectoryPath, ClientCertificateFileName);
             string keyPath = Path.Combine(DirectoryPath, ClientKeyFileName);
+            RequirePrivateState(DirectoryPath);
+            State.StatePermissions.RequirePrivateKeyFile(keyPath);
             IssuedCertificate? existing = TryLoadUsableClientCertificate(certificatePath, keyPath);
             if (existing is not null)
             {
@@ -416,6 +419,7 @@ namespace SwarmPS.Engine.Tls
 
         private static CertificateAuthority Load(string directory, string certificatePath, string keyPath)
         {
+            State.StatePermissions.RequirePrivateKeyFile(keyPath);
             X509Certificate2 certificate;
             ECDsa key = ECDsa.Create();
             try
@@ -552,6 +556,17 @@ namespace SwarmPS.Engine.Tls
         private static bool NamesDnsName(X509Certificate2 certificate, string name)
         {
             return !IPAddress.TryParse(name, out _) && certificate.MatchesHostname(name, allowWildcards: true, allowCommonName: false);
+        }
+
+        // The CA folder and the state folder that holds it: whoever may write either can swap the CA.
+        private static void RequirePrivateState(string directory)
+        {
+            State.StatePermissions.RequirePrivateFolder(directory);
+            string? parent = Path.GetDirectoryName(directory);
+            if (!string.IsNullOrEmpty(parent))
+            {
+                State.StatePermissions.RequirePrivateFolder(parent, allowSticky: true);
+            }
         }
 
         private static void EnsurePrivateDirectory(string directory)

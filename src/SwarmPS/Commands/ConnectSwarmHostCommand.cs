@@ -73,12 +73,13 @@ namespace SwarmPS.Commands
                     t => t.HostName,
                     "Connecting to hosts",
                     1,
-                    (t, reporter, token) => ConnectAsync(connector, t, acceptNew: true, reporter, token),
+                    (t, reporter, token) => ConnectAsync(connector, t, acceptNew: false, reporter, token, (failure as HostKeyUnknownException)?.Fingerprint),
                     StopToken));
             }
         }
 
-        private async Task<object?> ConnectAsync(HostConnector connector, SshTarget target, bool acceptNew, IOperationReporter reporter, CancellationToken token)
+        // approvedFingerprint: the key the user said yes to; the retry trusts that key only, not whatever the host shows next.
+        private async Task<object?> ConnectAsync(HostConnector connector, SshTarget target, bool acceptNew, IOperationReporter reporter, CancellationToken token, string? approvedFingerprint = null)
         {
             HostSession? existing = Sessions.FindHost(target.HostName);
             if (existing != null && existing.Connected && existing.Port == target.Port && existing.UserName == target.UserName)
@@ -87,7 +88,7 @@ namespace SwarmPS.Commands
                 return existing.ToSwarmHost();
             }
 
-            HostSession session = await connector.ConnectAsync(target, acceptNew, reporter, token).ConfigureAwait(false);
+            HostSession session = await connector.ConnectAsync(target, acceptNew, reporter, token, approvedFingerprint).ConfigureAwait(false);
             Sessions.AddHost(session);
             return session.ToSwarmHost();
         }

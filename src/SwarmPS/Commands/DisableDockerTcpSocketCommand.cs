@@ -61,7 +61,7 @@ namespace SwarmPS.Commands
             // 2. Ask on the pipeline thread; 3. restore the approved hosts in parallel.
             var approved = changed
                 .OrderBy(session => session.Name, StringComparer.OrdinalIgnoreCase)
-                .Where(session => ShouldProcess(session.Name, "Restore the Docker configuration from before Enable-DockerTcpSocket, remove the TCP socket and restart the Docker engine"))
+                .Where(session => ShouldProcess(session.Name, "Remove the TCP socket, take SwarmPS's TLS settings and labels out of daemon.json (later edits kept), remove its TLS files and restart the Docker engine"))
                 .ToList();
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,

@@ -31,6 +31,15 @@ namespace SwarmPS.Commands
         [Parameter]
         public SwitchParameter Insecure { get; set; }
 
+        /// <summary>
+        /// More DNS names or IP addresses the engine's server certificate must name (a load balancer, a DNS alias),
+        /// besides the name you gave and the address SwarmPS dialled. Applies to every host of the call.
+        /// </summary>
+        [Parameter]
+        [Alias("San")]
+        [ValidateNotNullOrEmpty]
+        public string[] SubjectAlternativeName { get; set; } = Array.Empty<string>();
+
         /// <summary>Restart the engine even when containers are running; they stop.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -42,6 +51,10 @@ namespace SwarmPS.Commands
             try
             {
                 labels = EngineLabels.Parse(Label);
+                foreach (string name in SubjectAlternativeName)
+                {
+                    ValidateSubjectAlternativeName(name);
+                }
             }
             catch (SwarmException invalid)
             {
@@ -60,6 +73,18 @@ namespace SwarmPS.Commands
                 return;
             }
 
+            // One request per host, labels of all its rows together; a label given two values stops the whole call.
+            IReadOnlyList<(SshTarget Target, IReadOnlyDictionary<string, string> Labels)> perHost;
+            try
+            {
+                perHost = HostLabelMerge.Merge(requests, target => target.HostName);
+            }
+            catch (SwarmException conflict)
+            {
+                ThrowTerminatingError(ErrorRecords.From(conflict, conflict.Target));
+                return;
+            }
+
             DockerTcpSocketService service = CreateService();
             HostConnector connector = CreateConnector();
             bool acceptNew = AcceptNewHostKey.IsPresent;
@@ -68,14 +93,14 @@ namespace SwarmPS.Commands
             var plans = new List<TcpSocketPlan>();
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
-                requests,
+                perHost,
                 request => request.Target.HostName,
                 "Checking hosts",
                 ThrottleLimit,
                 async (request, reporter, token) =>
                 {
                     HostSession session = await SessionForAsync(request.Target, connector, acceptNew, reporter, token).ConfigureAwait(false);
-                    TcpSocketPlan plan = await service.PlanAsync(session, new TcpSocketRequest(request.Labels, Insecure.IsPresent, Force.IsPresent), reporter, token).ConfigureAwait(false);
+                    TcpSocketPlan plan = await service.PlanAsync(session, new TcpSocketRequest(request.Labels, Insecure.IsPresent, Force.IsPresent) { SubjectAlternativeNames = SubjectAlternativeName }, reporter, token).ConfigureAwait(false);
                     lock (plans)
                     {
                         plans.Add(plan);
@@ -120,6 +145,19 @@ namespace SwarmPS.Commands
                     return await connection.DescribeAsync(plan.NeedsChange, token).ConfigureAwait(false);
                 },
                 StopToken));
+        }
+
+        private static void ValidateSubjectAlternativeName(string name)
+        {
+            try
+            {
+                HostNames.Validate(name);
+            }
+            catch (SwarmException invalid)
+            {
+                throw new SwarmException("SubjectAlternativeNameInvalid", SwarmErrorKind.InvalidArgument,
+                    $"-SubjectAlternativeName: {invalid.Message}", name, invalid);
+            }
         }
 
         private DockerTcpSocketService CreateService()

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading.Tasks;
 
@@ -11,13 +12,15 @@ namespace SwarmPS.Infrastructure
     /// </summary>
     internal sealed class CmdletChannel
     {
-        private readonly BlockingCollection<Action<Cmdlet>> queue = new BlockingCollection<Action<Cmdlet>>();
+        private readonly BlockingCollection<(Action<Cmdlet> Write, ErrorRecord? Error)> queue = new BlockingCollection<(Action<Cmdlet>, ErrorRecord?)>();
 
-        internal void Post(Action<Cmdlet> write)
+        internal void Post(Action<Cmdlet> write) => Post(write, null);
+
+        private void Post(Action<Cmdlet> write, ErrorRecord? error)
         {
             try
             {
-                queue.Add(write);
+                queue.Add((write, error));
             }
             catch (InvalidOperationException)
             {
@@ -43,7 +46,7 @@ namespace SwarmPS.Infrastructure
             }
         }
 
-        internal void WriteError(ErrorRecord record) => Post(cmdlet => cmdlet.WriteError(record));
+        internal void WriteError(ErrorRecord record) => Post(cmdlet => cmdlet.WriteError(record), record);
 
         internal void WriteVerbose(string message) => Post(cmdlet => cmdlet.WriteVerbose(message));
 
@@ -61,11 +64,38 @@ namespace SwarmPS.Infrastructure
         {
             Task work = Task.Run(body);
             work.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+
+            // After Ctrl+C the pipeline refuses every write, but the work goes on until each host in flight has
+            // stopped (and rolled back): keep draining until it ends, so the prompt does not come back before it,
+            // and keep the errors it reports on the way (such as OperationStopped) to show them at the end.
+            PipelineStoppedException? stopped = null;
+            var stoppedErrors = new List<ErrorRecord>();
             try
             {
-                foreach (Action<Cmdlet> write in queue.GetConsumingEnumerable())
+                foreach ((Action<Cmdlet> write, ErrorRecord? error) in queue.GetConsumingEnumerable())
                 {
-                    write(cmdlet);
+                    if (stopped != null)
+                    {
+                        if (error != null)
+                        {
+                            stoppedErrors.Add(error);
+                        }
+
+                        continue;
+                    }
+
+                    try
+                    {
+                        write(cmdlet);
+                    }
+                    catch (PipelineStoppedException stopping)
+                    {
+                        stopped = stopping;
+                        if (error != null)
+                        {
+                            stoppedErrors.Add(error);
+                        }
+                    }
                 }
             }
             finally
@@ -73,8 +103,46 @@ namespace SwarmPS.Infrastructure
                 queue.CompleteAdding();
             }
 
+            if (stopped != null)
+            {
+                ReportAfterStop(cmdlet, stoppedErrors);
+                throw stopped;
+            }
+
             // Rethrows the original exception, not an AggregateException.
             work.GetAwaiter().GetResult();
+        }
+
+        // The error stream is closed once the pipeline stops; the host's error line and $Error still reach the user.
+        private static void ReportAfterStop(Cmdlet cmdlet, List<ErrorRecord> errors)
+        {
+            if (errors.Count == 0 || cmdlet is not PSCmdlet command)
+            {
+                return;
+            }
+
+            System.Collections.ArrayList? errorVariable = null;
+            try
+            {
+                errorVariable = command.SessionState.PSVariable.GetValue("Error") as System.Collections.ArrayList;
+            }
+            catch (PSInvalidOperationException)
+            {
+                // No session state to record in: the host's line is all there is.
+            }
+
+            foreach (ErrorRecord error in errors)
+            {
+                errorVariable?.Insert(0, error);
+                try
+                {
+                    command.Host?.UI?.WriteErrorLine($"{error.CategoryInfo.TargetName}: {error.Exception.Message} ({error.FullyQualifiedErrorId})");
+                }
+                catch (Exception hostFailure) when (hostFailure is PSInvalidOperationException || hostFailure is NotImplementedException || hostFailure is System.Management.Automation.Host.HostException)
+                {
+                    // A host without a UI: $Error still has the record.
+                }
+            }
         }
     }
 }

@@ -43,6 +43,7 @@ namespace SwarmPS.Infrastructure
             SwarmErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
             SwarmErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
             SwarmErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+            SwarmErrorKind.OperationStopped => ErrorCategory.OperationStopped,
             _ => ErrorCategory.NotSpecified,
         };
     }

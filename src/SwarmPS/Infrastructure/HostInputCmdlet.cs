@@ -32,9 +32,29 @@ namespace SwarmPS.Infrastructure
         internal IReadOnlyList<string> Hosts => hosts;
 
         /// <summary>The hosts of the current pipeline item (or of the parameters).</summary>
-        internal IReadOnlyList<HostInput> CurrentInputs() => ParameterSetName == ObjectSet
-            ? HostInputs.Resolve(this, InputObject).ToList()
-            : HostName.Select(name => new HostInput(name)).ToList();
+        internal IReadOnlyList<HostInput> CurrentInputs()
+        {
+            IEnumerable<HostInput> inputs = ParameterSetName == ObjectSet
+                ? HostInputs.Resolve(this, InputObject)
+                : HostName.Select(name => new HostInput(name));
+
+            // A name no resolver could take is refused here, per host, before anything is planned or changed.
+            var valid = new List<HostInput>();
+            foreach (HostInput input in inputs)
+            {
+                try
+                {
+                    Engine.Ssh.HostNames.Validate(input.Name);
+                    valid.Add(input);
+                }
+                catch (SwarmException invalid)
+                {
+                    WriteSwarmError(invalid, input.Name);
+                }
+            }
+
+            return valid;
+        }
 
         protected override void ProcessRecord()
         {

@@ -68,12 +68,18 @@ namespace SwarmPS.Tests.Fakes
         public void SetLiveLabels(IReadOnlyDictionary<string, string> labels) =>
             Facts["labels"] = JsonSerializer.Serialize(labels.Select(l => $"{l.Key}={l.Value}").ToArray());
 
-        public Task<RemoteCommandResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken) => Answer(command);
+        /// <summary>Called with each command before it is answered, as a host would see it run (a test presses Ctrl+C here).</summary>
+        public Action<string>? OnCommand { get; set; }
 
-        public Task<RemoteCommandResult> SudoAsync(string command, byte[]? input, CancellationToken cancellationToken) => Answer(command);
+        /// <summary>Every token the commands were run with, in order: a cancelled one cannot run anything on a real host.</summary>
+        public List<bool> CommandTokensCancelled { get; } = new List<bool>();
+
+        public Task<RemoteCommandResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken) => Answer(command, cancellationToken);
+
+        public Task<RemoteCommandResult> SudoAsync(string command, byte[]? input, CancellationToken cancellationToken) => Answer(command, cancellationToken);
 
         public async Task<string> SudoCheckedAsync(string command, string errorId, string whatFailed, CancellationToken cancellationToken, byte[]? input = null) =>
-            (await Answer(command).ConfigureAwait(false)).Output;
+            (await Answer(command, cancellationToken).ConfigureAwait(false)).Output;
 
         public Task<RemoteFileSet> ReadFilesAsync(IReadOnlyList<string> read, IReadOnlyList<string> probeOnly, CancellationToken cancellationToken)
         {
@@ -86,13 +92,16 @@ namespace SwarmPS.Tests.Fakes
 
         public Task WriteFileAsync(string path, string content, string mode, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             writes.Add(path);
             Files[path] = content;
             return Task.CompletedTask;
         }
 
-        private Task<RemoteCommandResult> Answer(string command)
+        private Task<RemoteCommandResult> Answer(string command, CancellationToken cancellationToken)
         {
+            // A real session cannot start a command under a cancelled token either.
+            cancellationToken.ThrowIfCancellationRequested();
             if (command.StartsWith(ProbeStart, StringComparison.Ordinal))
             {
                 Probes++;
@@ -100,6 +109,8 @@ namespace SwarmPS.Tests.Fakes
             }
 
             commands.Add(command);
+            CommandTokensCancelled.Add(cancellationToken.IsCancellationRequested);
+            OnCommand?.Invoke(command);
             return Task.FromResult(new RemoteCommandResult(0, string.Empty, string.Empty));
         }
     }

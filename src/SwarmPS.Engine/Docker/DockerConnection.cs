@@ -314,12 +314,6 @@ namespace SwarmPS.Engine.Docker
 
         public Task<IReadOnlyList<string>> LoadImageAsync(System.IO.Stream archive, long length, CancellationToken cancellationToken) =>
             CallAsync("Loading the image archive", "ImageLoadFailed", () => ImageLoad.SendAsync(CreateHttpClient(System.Threading.Timeout.InfiniteTimeSpan), archive, length, cancellationToken));
-        public Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken) =>
-            CallAsync("Listing volumes", "DockerApiError", async () =>
-                (await client.Volumes.ListAsync(cancellationToken).ConfigureAwait(false)).Volumes ?? new List<VolumeResponse>());
-
-        public Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
-            RemoveAsync($"Removing volume '{name}'", "VolumeRemoveFailed", () => client.Volumes.RemoveAsync(name, false, cancellationToken));
 
         /// <summary>
         /// The Engine API has no call that looks at the host's files, but it checks a bind mount's source before it

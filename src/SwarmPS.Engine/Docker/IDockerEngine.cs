@@ -137,11 +137,5 @@ namespace SwarmPS.Engine.Docker
 
         /// <summary>Removes a config; false when it was already gone.</summary>
         Task<bool> RemoveConfigAsync(string configId, CancellationToken cancellationToken);
-
-        /// <summary>This engine's own volumes (volumes are local to a node).</summary>
-        Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken);
-
-        /// <summary>Removes a volume of this engine; false when it was already gone.</summary>
-        Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken);
     }
 }

@@ -151,7 +151,6 @@ namespace SwarmPS.Tests.Fakes
 
         public List<SwarmConfig> Configs { get; } = new List<SwarmConfig>();
 
-        public List<VolumeResponse> Volumes { get; } = new List<VolumeResponse>();
 
         public Task<IList<NetworkResponse>> ListNetworksAsync(CancellationToken cancellationToken) => Call("SwarmOperationFailed", cancellationToken, () => (IList<NetworkResponse>)Networks.ToList());
 
@@ -174,10 +173,6 @@ namespace SwarmPS.Tests.Fakes
         });
 
         public Task<bool> RemoveConfigAsync(string configId, CancellationToken cancellationToken) => Call("ConfigRemoveFailed", cancellationToken, () => Configs.RemoveAll(c => c.ID == configId) > 0);
-
-        public Task<IList<VolumeResponse>> ListVolumesAsync(CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () => (IList<VolumeResponse>)Volumes.ToList());
-
-        public Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken) => Call("VolumeRemoveFailed", cancellationToken, () => Volumes.RemoveAll(v => v.Name == name) > 0);
 
         public Task<IList<ContainerListResponse>> ListContainersAsync(bool all, CancellationToken cancellationToken) => Call("DockerApiError", cancellationToken, () =>
             (IList<ContainerListResponse>)swarm.ContainersOn(this).Concat(StandaloneContainers.Where(c => all || c.State == "running")).ToList());

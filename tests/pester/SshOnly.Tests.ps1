@@ -45,6 +45,26 @@ Describe 'A cluster over SSH only' -Tag Lab {
         Invoke-LabSsh -Node $Node1 -Command "sudo -n docker info --format '{{json .Labels}}'" | Should -Be '["storage=ssd"]'
     }
 
+    It 'merges two rows for one host into one apply, and stops on two values for one label before any host changes' {
+        $rows = @(
+            [pscustomobject]@{ HostName = $Node2.address; Label = 'zone=b' }
+            [pscustomobject]@{ HostName = $Node2.address; Label = 'tier=web' }
+        )
+        $merged = @($rows | Set-DockerHost -Confirm:$false)
+        $merged.Count | Should -Be 1
+        (Invoke-LabSsh -Node $Node2 -Command "sudo -n docker info --format '{{json .Labels}}'" | ConvertFrom-Json | Sort-Object) -join ',' | Should -Be 'storage=disk,tier=web,zone=b'
+
+        $conflicting = @(
+            [pscustomobject]@{ HostName = $Node1.address; Label = 'zone=a' }
+            [pscustomobject]@{ HostName = $Node3.address; Label = 'zone=c' }
+            [pscustomobject]@{ HostName = $Node3.address; Label = 'zone=d' }
+        )
+        { $conflicting | Set-DockerHost -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LabelConflict,SwarmPS.Commands.SetDockerHostCommand'
+        Invoke-LabSsh -Node $Node1 -Command "sudo -n docker info --format '{{json .Labels}}'" | Should -Be '["storage=ssd"]'
+        Invoke-LabSsh -Node $Node3 -Command "sudo -n docker info --format '{{json .Labels}}'" | Should -Be '["storage=disk"]'
+    }
+
     It 'builds a three-node cluster with -Transport Ssh, advertising the hosts'' addresses on 2377' {
         New-SwarmCluster -Name sshonly | Out-Null
         $manager = Start-SwarmManager -HostName $Node1.address -Transport Ssh -Confirm:$false

@@ -54,6 +54,19 @@ namespace SwarmPS.Commands
                 return;
             }
 
+            // One request per host, labels of all its rows together (as Enable-DockerTcpSocket does): two applies on one
+            // host at once would race on its daemon.json. A label given two values stops the whole call.
+            IReadOnlyList<(SshTarget Target, IReadOnlyDictionary<string, string> Labels)> perHost;
+            try
+            {
+                perHost = HostLabelMerge.Merge(requests, target => target.HostName);
+            }
+            catch (SwarmException conflict)
+            {
+                ThrowTerminatingError(ErrorRecords.From(conflict, conflict.Target));
+                return;
+            }
+
             var service = new EngineLabelService();
             HostConnector connector = CreateConnector();
             bool acceptNew = AcceptNewHostKey.IsPresent;
@@ -62,7 +75,7 @@ namespace SwarmPS.Commands
             var plans = new List<EngineLabelPlan>();
             RunAsync(channel => HostFanOut.RunAsync(
                 channel,
-                requests,
+                perHost,
                 request => request.Target.HostName,
                 "Checking engine labels",
                 ThrottleLimit,

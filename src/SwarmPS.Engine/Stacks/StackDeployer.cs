@@ -432,7 +432,9 @@ namespace SwarmPS.Engine.Stacks
                 return;
             }
 
-            foreach (ClusterMember member in context.Members)
+            // Volumes are local to each node: every node at once, each waiting for its own containers to go; a node
+            // that fails is reported after the others are done.
+            Task[] perNode = context.Members.Select(async member =>
             {
                 IDockerEngine engine = await context.Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
                 foreach (VolumeResponse volume in (await engine.ListVolumesAsync(cancellationToken).ConfigureAwait(false)).Where(v => Ours(v.Labels, stack)))
@@ -440,7 +442,8 @@ namespace SwarmPS.Engine.Stacks
                     reporter.Verbose($"Removing volume {volume.Name} on {engine.Name}.");
                     await RetryWhileInUseAsync(() => engine.RemoveVolumeAsync(volume.Name, cancellationToken), deadline, cancellationToken).ConfigureAwait(false);
                 }
-            }
+            }).ToArray();
+            await Task.WhenAll(perNode).ConfigureAwait(false);
         }
 
         // An object stays in use until the removed services' containers are gone: retry until the deadline.

@@ -35,7 +35,7 @@ BeforeAll {
 
     # The image id a node has under a tag, or 'absent'.
     function Get-NodeImageId($Node, [string] $Tag) {
-        Invoke-LabSsh -Node $Node -Command "sudo -n docker image inspect -f '{{.Id}}' $Tag 2>/dev/null || echo absent"
+        Invoke-LabSsh -Node $Node -Command "sudo -n docker image inspect -f '{{.Id}}' $Tag 2>/dev/null | grep . || echo absent"
     }
 
     # Every image id a node has, sorted: changes when anything is loaded.

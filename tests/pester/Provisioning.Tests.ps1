@@ -281,7 +281,7 @@ Describe 'Enable-DockerTcpSocket with a row per label' -Tag Lab {
         $result.Labels.storage | Should -Be 'disk'
         $result.Labels.zone | Should -Be 'b'
         $result.Labels.rack | Should -Be 'r2'
-        Invoke-LabSsh -Node $Node2 -Command 'ls /var/lib/swarmps/backup | wc -l' | Should -Be '2'
+        Invoke-LabSsh -Node $Node2 -Command 'sudo -n ls /var/lib/swarmps/backup | wc -l' | Should -Be '2'
     }
 
     It 'stops on two values for one label of one host, before any host changes' {

@@ -145,7 +145,7 @@ namespace SwarmPS.Engine.Provisioning
             {
                 backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested)
+            catch (Exception stopped) when (IsStop(stopped, cancellationToken))
             {
                 throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped,
                     $"Stopped on {host} before anything was changed.", host, stopped);
@@ -156,7 +156,7 @@ namespace SwarmPS.Engine.Provisioning
             {
                 return await ApplyFromBackupAsync(plan, backup, () => restarting = true, reporter, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException stopped) when (cancellationToken.IsCancellationRequested)
+            catch (Exception stopped) when (IsStop(stopped, cancellationToken))
             {
                 // Ctrl+C mid-change: the cancelled token must not cut the rollback short, so it gets its own, bounded one.
                 string outcome;
@@ -176,6 +176,11 @@ namespace SwarmPS.Engine.Provisioning
                 throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped, $"Stopped on {host} in the middle of the change. {outcome}", host, stopped);
             }
         }
+
+        // After Ctrl+C a remote command cut short may surface as a cancellation or as the module's own failure (its
+        // session answering "cancelled"): either way it is the stop, not a fault of the host.
+        private static bool IsStop(Exception failure, CancellationToken cancellationToken) =>
+            cancellationToken.IsCancellationRequested && (failure is OperationCanceledException || (failure is SwarmException swarm && swarm.Kind != SwarmErrorKind.OperationStopped));
 
         private async Task<DockerConnection> ApplyFromBackupAsync(TcpSocketPlan plan, string backup, Action restarting, IOperationReporter reporter, CancellationToken cancellationToken)
         {

@@ -101,7 +101,7 @@ Describe 'Deploy-SwarmStack' -Tag Lab {
             Should -Be 'app_db:Create:True app_extra:Create:True app_web:Create:True'
 
         $services = Invoke-Manager "docker stack services app --format '{{.Name}} {{.Replicas}}'" | Sort-Object
-        $services -join ', ' | Should -Be 'app_db 1/1, app_extra 1/1, app_web 2/2'
+        $services -join ', ' | Should -Be 'app_db 1/1, app_extra 1/1, app_web 2/2 (max 1 per node)'
 
         $db = Invoke-Manager "docker service inspect app_db --format '{{index .Spec.Labels \`"com.docker.stack.namespace\`"}}|{{.Spec.TaskTemplate.Placement.Constraints}}|{{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.SecretName}}:{{.File.Name}}{{end}}|{{range .Spec.TaskTemplate.ContainerSpec.Mounts}}{{.Type}}:{{.Source}}:{{.Target}}{{end}}'"
         $db | Should -Be 'app|[node.labels.storage==ssd]|app_dbpass:dbpass|volume:app_dbdata:/data'
@@ -118,7 +118,12 @@ Describe 'Deploy-SwarmStack' -Tag Lab {
         # The same files, deployed as stack app2 by the docker CLI on the manager.
         $dir = '/tmp/swarmps-stack-test'
         foreach ($file in $Compose, $Extra, (Join-Path $Scratch 'dbpass.txt')) {
-            $encoded = [Convert]::ToBase64String([IO.File]::ReadAllBytes($file))
+            $bytes = [IO.File]::ReadAllBytes($file)
+            if ($file -eq $Compose) {
+                # The Docker CLI takes constraints in swarm syntax only: give it the form SwarmPS sends for storage==ssd.
+                $bytes = [Text.Encoding]::UTF8.GetBytes(([Text.Encoding]::UTF8.GetString($bytes) -replace '\[storage==ssd\]', '[node.labels.storage==ssd]'))
+            }
+            $encoded = [Convert]::ToBase64String($bytes)
             Invoke-LabSsh -Node $Node1 -Command "mkdir -p $dir && echo $encoded | base64 -d > $dir/$(Split-Path -Leaf $file)" | Out-Null
         }
         try {
@@ -165,7 +170,7 @@ Describe 'Deploy-SwarmStack' -Tag Lab {
         $web.Changes | Where-Object { $_ -like 'Image:*' } | Should -Be 'Image: swarmps/web:1 -> swarmps/web:2'
         ($result | Where-Object Service -ne web).Changed | Should -Not -Contain $true
         Invoke-Manager "docker service inspect app_web --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}'" | Should -Be 'swarmps/web:2'
-        Invoke-Manager "docker stack services app --filter name=app_web --format '{{.Replicas}}'" | Should -Be '2/2'
+        Invoke-Manager "docker stack services app --filter name=app_web --format '{{.Replicas}}'" | Should -Be '2/2 (max 1 per node)'
         $newWeb = Get-RunningTaskId app_web
         $newWeb.Count | Should -Be 2
         $newWeb | Should -Not -Be $webTasks

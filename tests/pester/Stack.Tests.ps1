@@ -103,7 +103,7 @@ Describe 'Deploy-SwarmStack' -Tag Lab {
         $services = Invoke-Manager "docker stack services app --format '{{.Name}} {{.Replicas}}'" | Sort-Object
         $services -join ', ' | Should -Be 'app_db 1/1, app_extra 1/1, app_web 2/2 (max 1 per node)'
 
-        $db = Invoke-Manager "docker service inspect app_db --format '{{index .Spec.Labels \`"com.docker.stack.namespace\`"}}|{{.Spec.TaskTemplate.Placement.Constraints}}|{{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.SecretName}}:{{.File.Name}}{{end}}|{{range .Spec.TaskTemplate.ContainerSpec.Mounts}}{{.Type}}:{{.Source}}:{{.Target}}{{end}}'"
+        $db = Invoke-Manager "docker service inspect app_db --format '{{index .Spec.Labels `"com.docker.stack.namespace`"}}|{{.Spec.TaskTemplate.Placement.Constraints}}|{{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.SecretName}}:{{.File.Name}}{{end}}|{{range .Spec.TaskTemplate.ContainerSpec.Mounts}}{{.Type}}:{{.Source}}:{{.Target}}{{end}}'"
         $db | Should -Be 'app|[node.labels.storage==ssd]|app_dbpass:dbpass|volume:app_dbdata:/data'
         Invoke-Manager "docker service ps app_db --filter desired-state=running --format '{{.Node}}'" | Should -Be $Node1.name
         (Invoke-Manager "docker service ps app_web --filter desired-state=running --format '{{.Node}}'" | Sort-Object) -join ',' |
@@ -127,7 +127,9 @@ Describe 'Deploy-SwarmStack' -Tag Lab {
             Invoke-LabSsh -Node $Node1 -Command "mkdir -p $dir && echo $encoded | base64 -d > $dir/$(Split-Path -Leaf $file)" | Out-Null
         }
         try {
-            Invoke-Manager "docker stack deploy -c $dir/compose.yml -c $dir/extra.yml app2" | Out-Null
+            $said = Invoke-Manager "docker stack deploy -c $dir/compose.yml -c $dir/extra.yml app2 2>&1"
+            Invoke-Manager "docker service ls -q --filter label=com.docker.stack.namespace=app2" |
+                Should -HaveCount 3 -Because "docker stack deploy made the three services (it said: $($said -join ' '))"
             foreach ($service in 'db', 'web', 'extra') {
                 $ours = Get-ComparableSpec "app_$service" 'app'
                 $theirs = Get-ComparableSpec "app2_$service" 'app2'

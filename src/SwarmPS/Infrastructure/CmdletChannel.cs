@@ -131,8 +131,11 @@ namespace SwarmPS.Infrastructure
                 // No session state to record in: the host's line is all there is.
             }
 
-            foreach (ErrorRecord error in errors)
+            foreach (ErrorRecord stoppedError in errors)
             {
+                // Named as WriteError would name it (id,command type), so scripts match it as they match any other.
+                var error = new ErrorRecord(stoppedError.Exception, $"{stoppedError.FullyQualifiedErrorId},{command.GetType().FullName}",
+                    stoppedError.CategoryInfo.Category, stoppedError.TargetObject);
                 errorVariable?.Insert(0, error);
                 try
                 {

@@ -54,6 +54,7 @@ secrets:
     file: ./dbpass.txt
 "@
     Set-Content -Path $Extra -Value @"
+version: '3.8'
 services:
   extra:
     image: $($Lab.image)
@@ -109,7 +110,7 @@ Describe 'Deploy-SwarmStack' -Tag Lab {
         (Invoke-Manager "docker service ps app_web --filter desired-state=running --format '{{.Node}}'" | Sort-Object) -join ',' |
             Should -Be "$($Node2.name),$($Node3.name)"
         Invoke-Manager "docker service inspect app_web --format '{{range .Spec.EndpointSpec.Ports}}{{.PublishedPort}}:{{.TargetPort}}/{{.PublishMode}}{{end}}'" | Should -Be '8080:80/host'
-        $network = Invoke-Manager "docker network inspect app_back --format '{{.Driver}} {{index .Labels \`"com.docker.stack.namespace\`"}}'"
+        $network = Invoke-Manager "docker network inspect app_back --format '{{.Driver}} {{index .Labels `"com.docker.stack.namespace`"}}'"
         $network | Should -Be 'overlay app'
         Invoke-Manager "docker service inspect app_web --format '{{range .Spec.TaskTemplate.Networks}}{{range .Aliases}}{{.}} {{end}}{{end}}'" | Should -Be 'www web'
     }

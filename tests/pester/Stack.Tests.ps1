@@ -73,7 +73,7 @@ services:
             Args           = $container.Args
             Env            = $container.Env
             ContainerLabel = $container.Labels
-            Mounts         = @($container.Mounts | ForEach-Object { "$($_.Type) $($_.Source) $($_.Target) $($_.ReadOnly) $($_.VolumeOptions.Labels | ConvertTo-Json -Compress)" })
+            Mounts         = @($container.Mounts | ForEach-Object { [ordered]@{ Mount = "$($_.Type) $($_.Source) $($_.Target) $($_.ReadOnly)"; Labels = $_.VolumeOptions.Labels } })
             Secrets        = @($container.Secrets | ForEach-Object { "$($_.SecretName) $($_.File | ConvertTo-Json -Compress)" })
             Constraints    = $spec.TaskTemplate.Placement.Constraints
             MaxReplicas    = $spec.TaskTemplate.Placement.MaxReplicas
@@ -112,7 +112,7 @@ Describe 'Deploy-SwarmStack' -Tag Lab {
         Invoke-Manager "docker service inspect app_web --format '{{range .Spec.EndpointSpec.Ports}}{{.PublishedPort}}:{{.TargetPort}}/{{.PublishMode}}{{end}}'" | Should -Be '8080:80/host'
         $network = Invoke-Manager "docker network inspect app_back --format '{{.Driver}} {{index .Labels `"com.docker.stack.namespace`"}}'"
         $network | Should -Be 'overlay app'
-        Invoke-Manager "docker service inspect app_web --format '{{range .Spec.TaskTemplate.Networks}}{{range .Aliases}}{{.}} {{end}}{{end}}'" | Should -Be 'www web'
+        (Invoke-Manager "docker service inspect app_web --format '{{range .Spec.TaskTemplate.Networks}}{{range .Aliases}}{{.}} {{end}}{{end}}'").Trim() | Should -Be 'www web'
     }
 
     It 'gives the specs docker stack deploy gives for the same file, apart from the stack name' {

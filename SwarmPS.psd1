@@ -45,6 +45,12 @@
         'Set-SwarmContainer'
         'Set-SwarmNode'
         'Start-SwarmManager'
+        'New-SwarmSecret'
+        'Get-SwarmSecret'
+        'Remove-SwarmSecret'
+        'New-SwarmConfig'
+        'Get-SwarmConfig'
+        'Remove-SwarmConfig'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

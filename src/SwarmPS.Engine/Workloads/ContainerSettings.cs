@@ -80,6 +80,21 @@ namespace SwarmPS.Engine.Workloads
         /// <summary>The mounts (volumes, bind mounts, tmpfs), all of them; an empty list removes every mount.</summary>
         public IReadOnlyList<global::Docker.DotNet.Models.Mount>? Mounts { get; init; }
 
+        /// <summary>
+        /// References to cluster secrets to add; each replaces the one the container has at the same target (a rotation).
+        /// Ids are filled in by <see cref="Objects.ClusterObjectService.ResolveAsync"/> before the spec is built.
+        /// </summary>
+        public IReadOnlyList<Objects.ObjectReference>? Secrets { get; init; }
+
+        /// <summary>Secret references to drop, by target or by secret name.</summary>
+        public IReadOnlyList<string>? RemoveSecrets { get; init; }
+
+        /// <summary>References to cluster configs to add; each replaces the one at the same target.</summary>
+        public IReadOnlyList<Objects.ObjectReference>? Configs { get; init; }
+
+        /// <summary>Config references to drop, by target or by config name.</summary>
+        public IReadOnlyList<string>? RemoveConfigs { get; init; }
+
         /// <summary>True when any resource setting is given.</summary>
         public bool HasReservation => ReserveCpu != null || ReserveMemory != null;
     }

@@ -85,6 +85,7 @@ namespace SwarmPS.Engine.Workloads
                     $"'{name}' runs one container on every node (global mode), so it has no replica count to set. Leave out -Replicas; add or drain nodes to change how many run.", name);
             }
 
+            settings = await Objects.ClusterObjectService.ResolveAsync(context.RequireManager(), name, settings, cancellationToken).ConfigureAwait(false);
             ServiceSpec after = ServiceSpecEditor.Apply(service.Spec!, settings);
             IReadOnlyList<PlacementConstraint> constraints = ConstraintParser.ParseAll(after.TaskTemplate?.Placement?.Constraints ?? new List<string>());
             RegistryLogin? login = null;

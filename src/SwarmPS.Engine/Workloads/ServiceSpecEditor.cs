@@ -81,6 +81,7 @@ namespace SwarmPS.Engine.Workloads
                 container.Mounts = settings.Mounts.Count > 0 ? Storage.MountParser.Copy(settings.Mounts) : null;
             }
 
+            Objects.ObjectReferences.Apply(container, settings);
             ApplyResources(spec.TaskTemplate, settings);
             ApplyHealth(container, settings);
             ApplyRestart(spec.TaskTemplate, settings);
@@ -107,6 +108,8 @@ namespace SwarmPS.Engine.Workloads
             fields.Add(Field("Ports", string.Join(", ", (spec.EndpointSpec?.Ports ?? new List<PortConfig>()).Select(p => new PortSpec(p.PublishedPort ?? 0, p.TargetPort ?? 0, p.Protocol ?? "tcp").ToString()))));
             fields.Add(Field("Constraints", string.Join(", ", (spec.TaskTemplate?.Placement?.Constraints ?? new List<string>()).OrderBy(c => c, StringComparer.Ordinal))));
             fields.Add(Field("Mounts", Storage.MountParser.Describe(container?.Mounts)));
+            fields.Add(Field("Secrets", Objects.ObjectReferences.DescribeSecrets(container)));
+            fields.Add(Field("Configs", Objects.ObjectReferences.DescribeConfigs(container)));
 
             ResourceRequirements? resources = spec.TaskTemplate?.Resources;
             fields.Add(Field("ReserveCpu", Cpus(resources?.Reservations?.NanoCPUs)));

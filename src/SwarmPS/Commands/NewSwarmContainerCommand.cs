@@ -7,6 +7,7 @@ using System.Net;
 using System.Security;
 using System.Text;
 using SwarmPS.Engine.Cluster;
+using SwarmPS.Engine.Objects;
 using SwarmPS.Engine.Workloads;
 using SwarmPS.Infrastructure;
 
@@ -62,7 +63,11 @@ namespace SwarmPS.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
-        /// <summary>Secrets mounted at /run/secrets/NAME: name=value strings, or a hashtable of names to SecureStrings.</summary>
+        /// <summary>
+        /// Cluster secrets to mount, in the Docker CLI's --secret syntax: db_password (at /run/secrets/db_password) or
+        /// source=db_password,target=db_pw,uid=0,gid=0,mode=0400; they must exist (New-SwarmSecret). A hashtable of names
+        /// to SecureStrings (or PSCredentials) instead creates a secret for this container alone, removed with it.
+        /// </summary>
         [Parameter]
         public object[]? Secret { get; set; }
 
@@ -111,6 +116,10 @@ namespace SwarmPS.Commands
                 constraints.AddRange(NodeSelection.ToConstraints(pipedNodes.Select(Facts).ToList(), WorkloadService.NodesOf(context)));
             }
 
+            var references = new List<ObjectReference>();
+            Dictionary<string, byte[]> own = Secrets(references);
+            // One file per target: a hashtable entry is mounted at its name, like a reference without a target.
+            ObjectReference.RequireDistinctTargets(references.Concat(own.Keys.Select(k => new ObjectReference { Kind = ObjectKind.Secret, Source = k, Target = k })), ObjectKind.Secret);
             return new ContainerRequest
             {
                 Name = Name,
@@ -122,12 +131,16 @@ namespace SwarmPS.Commands
                 PublishAllPorts = PublishAllPorts.IsPresent,
                 Replicas = (ulong)Replicas,
                 NoWait = NoWait.IsPresent,
-                Settings = BuildSettings(),
-                Secrets = Secrets(),
+                Settings = BuildSettings() with { Secrets = references },
+                Secrets = own,
             };
         }
 
-        private Dictionary<string, byte[]> Secrets()
+        /// <summary>
+        /// The per-container secrets (hashtable entries) and the references to cluster secrets (strings, in the Docker
+        /// CLI's syntax). A string is never a value: name=value is refused by the reference parser without echoing it.
+        /// </summary>
+        private Dictionary<string, byte[]> Secrets(List<ObjectReference> references)
         {
             var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (object item in Secret ?? Array.Empty<object>())
@@ -137,44 +150,24 @@ namespace SwarmPS.Commands
                 {
                     foreach (DictionaryEntry entry in table)
                     {
-                        secrets[SecretName(entry.Key?.ToString())] = SecretBytes(entry.Value);
+                        string name = ObjectReference.RequireName(entry.Key?.ToString(), ObjectKind.Secret, "SecretInvalid");
+                        byte[] bytes = ObjectValues.From(new[] { entry.Value }, ObjectKind.Secret, name);
+                        Engine.Objects.ClusterObjectService.RequireData(ObjectKind.Secret, name, bytes);
+                        secrets[name] = bytes;
                     }
                 }
-                else if (value is string text && text.IndexOf('=') > 0)
+                else if (value is string text)
                 {
-                    int equals = text.IndexOf('=');
-                    secrets[SecretName(text.Substring(0, equals))] = Encoding.UTF8.GetBytes(text.Substring(equals + 1));
+                    references.Add(ObjectReference.Parse(text, ObjectKind.Secret));
                 }
                 else
                 {
                     throw new SwarmException("SecretInvalid", SwarmErrorKind.InvalidArgument,
-                        "-Secret takes name=value strings or a hashtable such as @{ db_password = (Read-Host -AsSecureString) }.", Name);
+                        "-Secret takes references to cluster secrets (db_password, or source=db_password,target=db_pw,mode=0400) or a hashtable of names to SecureStrings, such as @{ db_password = (Read-Host -AsSecureString) }.", Name);
                 }
             }
 
             return secrets;
-        }
-
-        private static string SecretName(string? name)
-        {
-            if (string.IsNullOrWhiteSpace(name) || !System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9][A-Za-z0-9_.-]*$"))
-            {
-                throw new SwarmException("SecretInvalid", SwarmErrorKind.InvalidArgument,
-                    $"'{name}' is not a valid secret name. Use letters, digits, '.', '_' and '-', for example db_password.", name);
-            }
-
-            return name;
-        }
-
-        private static byte[] SecretBytes(object? value)
-        {
-            object? plain = value is PSObject wrapped ? wrapped.BaseObject : value;
-            return plain switch
-            {
-                SecureString secure => Encoding.UTF8.GetBytes(new NetworkCredential(string.Empty, secure).Password),
-                null => Array.Empty<byte>(),
-                _ => Encoding.UTF8.GetBytes(plain.ToString() ?? string.Empty),
-            };
         }
 
         private static NodeFacts Facts(SwarmNode node) => new NodeFacts(

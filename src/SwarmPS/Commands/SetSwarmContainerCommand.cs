@@ -76,6 +76,25 @@ namespace SwarmPS.Commands
         [ArgumentCompleter(typeof(ConstraintCompleter))]
         public string[]? Constraint { get; set; }
 
+        /// <summary>
+        /// Cluster secrets to mount, in the Docker CLI's --secret syntax; each replaces the secret the container has at
+        /// the same target, so -Secret source=db_password_v2,target=db_password rotates to a new version with a rolling
+        /// update (docker service update --secret-rm db_password --secret-add source=db_password_v2,target=db_password).
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Secret { get; set; }
+
+        /// <summary>Secrets to stop mounting, by target or by secret name.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RemoveSecret { get; set; }
+
+        /// <summary>Configs to stop mounting, by target or by config name.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RemoveConfig { get; set; }
+
         /// <summary>Go back to the settings before the last change, as docker service rollback does.</summary>
         [Parameter]
         public SwitchParameter Rollback { get; set; }
@@ -142,6 +161,9 @@ namespace SwarmPS.Commands
                 RemoveEnvironment = RemoveEnv,
                 Publish = Publish?.Select(PortSpec.Parse).ToList(),
                 Constraints = Constraint == null ? null : ConstraintParser.ParseAll(Constraint),
+                Secrets = Secret == null ? null : Engine.Objects.ObjectReference.ParseAll(Secret, Engine.Objects.ObjectKind.Secret),
+                RemoveSecrets = RemoveSecret,
+                RemoveConfigs = RemoveConfig,
             };
         }
     }

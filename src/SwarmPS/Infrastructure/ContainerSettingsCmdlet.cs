@@ -127,6 +127,15 @@ namespace SwarmPS.Infrastructure
         [AllowEmptyCollection]
         public string[]? Volume { get; set; }
 
+        /// <summary>
+        /// Cluster configs to mount, in the Docker CLI's --config syntax: app_conf (at /app_conf) or
+        /// source=app_conf,target=/etc/app/app.conf,uid=0,gid=0,mode=0444. The configs must exist (New-SwarmConfig). On
+        /// Set-SwarmContainer each replaces the config the container has at the same target.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Config { get; set; }
+
         /// <summary>The settings given on the command line; SwarmException for a value that does not parse.</summary>
         internal ContainerSettings BuildSettings()
         {
@@ -160,7 +169,10 @@ namespace SwarmPS.Infrastructure
                 UpdateMaxFailureRatio = (float?)UpdateMaxFailureRatio,
                 RegistryCredential = RegistryCredential == null || RegistryCredential == PSCredential.Empty ? null
                     : new Engine.Registry.RegistryLogin(string.Empty, RegistryCredential.UserName, RegistryCredential.GetNetworkCredential().Password),
-            }, Mount, Volume);
+            }, Mount, Volume) with
+            {
+                Configs = Config == null ? null : Engine.Objects.ObjectReference.ParseAll(Config, Engine.Objects.ObjectKind.Config),
+            };
         }
 
         /// <summary>Environment variables from a hashtable; a name that is empty or holds '=' is EnvInvalid.</summary>

@@ -11,7 +11,7 @@ namespace SwarmPS.Tests
 {
     public sealed class StackMapperTests
     {
-        private const string EveryKey = @"services:
+        internal const string EveryKey = @"services:
   web:
     image: registry.lab:5000/web:1.2
     command: serve --port ""8080""

@@ -80,6 +80,21 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
+        public async Task ScalingDown_WaitsUntilSwarmStopsTheExtraReplicas_AndReturnsOnlyThoseKept()
+        {
+            ClusterContext context = await ResolveAsync();
+            ContainerChangePlan up = await updater.PlanUpdateAsync(context, "web", new ContainerSettings { Replicas = 3 }, NullReporter.Instance, CancellationToken.None);
+            await updater.ApplyAsync(context, up, noWait: false, Timeout, NullReporter.Instance, CancellationToken.None);
+
+            // A busy orchestrator: the first listings after the update still show three replicas desired running.
+            swarm.OrchestratorLagListings = 2;
+            ContainerChangePlan down = await updater.PlanUpdateAsync(context, "web", new ContainerSettings { Replicas = 1 }, NullReporter.Instance, CancellationToken.None);
+            IReadOnlyList<SwarmContainer> containers = await updater.ApplyAsync(context, down, noWait: false, Timeout, NullReporter.Instance, CancellationToken.None);
+
+            Assert.Single(containers);
+        }
+
+        [Fact]
         public async Task AnImageUpdate_IsFollowedUntilSwarmSaysCompleted()
         {
             ClusterContext context = await ResolveAsync();

@@ -521,7 +521,9 @@ namespace SwarmPS.Engine.Workloads
                     .Where(t => t.Status?.State == TaskState.Running && t.DesiredState == TaskState.Running)
                     .OrderBy(t => t.Slot)
                     .ToList();
-                if ((ulong)running.Count >= replicas)
+                // Exactly as many, as the Docker CLI's convergence check counts: right after a scale-down swarm may not yet
+                // have told the extra replicas to stop, and they must not be reported as kept.
+                if ((ulong)running.Count == replicas)
                 {
                     IReadOnlyList<NodeListResponse> nodes = await NodesOfAsync(context, running, cancellationToken).ConfigureAwait(false);
                     DateTime now = DateTime.UtcNow;

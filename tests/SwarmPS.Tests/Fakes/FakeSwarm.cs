@@ -36,6 +36,8 @@ namespace SwarmPS.Tests.Fakes
         private readonly List<FakeNode> nodes = new List<FakeNode>();
         private readonly List<SwarmService> services = new List<SwarmService>();
         private readonly List<TaskResponse> tasks = new List<TaskResponse>();
+        private List<TaskResponse> staleTasks = new List<TaskResponse>();
+        private int staleListings;
         private readonly List<Secret> secrets = new List<Secret>();
         private readonly List<ServiceSpec> createdSpecs = new List<ServiceSpec>();
         private readonly List<ServiceSpec> updatedSpecs = new List<ServiceSpec>();
@@ -171,6 +173,9 @@ namespace SwarmPS.Tests.Fakes
 
         /// <summary>How the next rolling update ends, as swarm's UpdateStatus says: completed (the default), paused or rollback_completed.</summary>
         public string UpdateOutcome { get; set; } = "completed";
+
+        /// <summary>How many task listings after a service update still show the tasks from before it, as a busy orchestrator does.</summary>
+        public int OrchestratorLagListings { get; set; }
 
         /// <summary>The specs sent with updates, in order.</summary>
         public IReadOnlyList<ServiceSpec> UpdatedSpecs => Snapshot(updatedSpecs);
@@ -442,6 +447,8 @@ namespace SwarmPS.Tests.Fakes
                 service.Spec = outcome == "rollback_completed" && !rollback ? service.Spec : running;
                 service.Version = new Docker.DotNet.Models.Version { Index = version + 1 };
                 service.UpdateStatus = new UpdateStatus { State = outcome, StartedAt = DateTime.UtcNow.AddTicks(updatedSpecs.Count), Message = outcome == "paused" ? "update paused due to failure or early termination of task x" : outcome };
+                staleListings = OrchestratorLagListings;
+                staleTasks = tasks.Where(t => t.ServiceID == id).ToList();
                 tasks.RemoveAll(t => t.ServiceID == id);
                 ulong replicas = service.Spec!.Mode?.Replicated?.Replicas ?? 1;
                 for (ulong slot = 1; slot <= replicas; slot++)
@@ -477,7 +484,15 @@ namespace SwarmPS.Tests.Fakes
                     throw Answer(HttpStatusCode.NotFound, $"service {serviceId} not found");
                 }
 
-                return tasks.Where(t => (serviceId == null || t.ServiceID == serviceId) && (!desiredRunning || t.DesiredState == TaskState.Running)).ToList();
+                IEnumerable<TaskResponse> listed = tasks;
+                if (staleListings > 0)
+                {
+                    // The orchestrator has not yet acted on the last update: the old tasks still run, desired running.
+                    staleListings--;
+                    listed = staleTasks.Concat(tasks.Where(t => staleTasks.All(s => s.ServiceID != t.ServiceID)));
+                }
+
+                return listed.Where(t => (serviceId == null || t.ServiceID == serviceId) && (!desiredRunning || t.DesiredState == TaskState.Running)).ToList();
             }
         }
 

@@ -43,7 +43,8 @@ Describe 'Secrets and configs' -Tag Lab {
         $secret | Should -BeOfType ([SwarmPS.SwarmSecret])
         $secret.Labels['app'] | Should -Be 'shop'
         $secret.UsedBy | Should -BeNullOrEmpty
-        (Get-SwarmConfig -Name app_conf).Size | Should -Be 9
+        # "mode=prod" and its newline: 10 bytes, as given.
+        (Get-SwarmConfig -Name app_conf).Size | Should -Be 10
         (New-SwarmConfig -Name app_conf -Value "mode=prod`n" -Confirm:$false).Changed | Should -BeFalse
     }
 

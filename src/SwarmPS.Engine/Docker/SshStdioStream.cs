@@ -18,6 +18,9 @@ namespace SwarmPS.Engine.Docker
         private readonly Stream output;
         private bool disposed;
 
+        // The engine closed its side: dial-stdio is exiting and the server is closing the channel.
+        private volatile bool remoteEnded;
+
         internal SshStdioStream(SshCommand command, Task execution, Stream input)
         {
             this.command = command;
@@ -40,13 +43,13 @@ namespace SwarmPS.Engine.Docker
             set => throw new NotSupportedException();
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => output.Read(buffer, offset, count);
+        public override int Read(byte[] buffer, int offset, int count) => Seen(output.Read(buffer, offset, count), count);
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            output.ReadAsync(buffer, offset, count, cancellationToken);
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Seen(await output.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false), count);
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            output.ReadAsync(buffer, cancellationToken);
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Seen(await output.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.Length);
 
         public override void Write(byte[] buffer, int offset, int count) => input.Write(buffer, offset, count);
 
@@ -57,6 +60,16 @@ namespace SwarmPS.Engine.Docker
             input.WriteAsync(buffer, cancellationToken);
 
         public override void Flush() => input.Flush();
+
+        private int Seen(int read, int asked)
+        {
+            if (read == 0 && asked > 0)
+            {
+                remoteEnded = true;
+            }
+
+            return read;
+        }
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -69,11 +82,16 @@ namespace SwarmPS.Engine.Docker
                 disposed = true;
                 try
                 {
-                    // Closing stdin makes dial-stdio end; cancel in case it does not.
-                    input.Dispose();
-                    if (!execution.IsCompleted)
+                    // Closing stdin makes dial-stdio end; cancel in case it does not. Once the remote end has closed, an EOF
+                    // sent now can cross the server's channel close, and OpenSSH then drops the whole session ("ieof for
+                    // nonexistent channel"), taking every other command on it down: send nothing then.
+                    if (!remoteEnded && !execution.IsCompleted)
                     {
-                        command.CancelAsync(forceKill: true, millisecondsTimeout: 500);
+                        input.Dispose();
+                        if (!execution.IsCompleted)
+                        {
+                            command.CancelAsync(forceKill: true, millisecondsTimeout: 500);
+                        }
                     }
                 }
                 catch (Exception)

@@ -195,8 +195,9 @@ function Invoke-PesterTests {
 function Get-PesterCounts {
     param([string] $Results)
     $summary = Join-Path $Results 'pester.json'
-    if (Test-Path $summary) {
-        Get-Content -Raw $summary | ConvertFrom-Json
+    $counts = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json }
+    if ($counts -and $null -ne $counts.Passed -and $null -ne $counts.Failed) {
+        $counts
     } else {
         Write-Warning 'Pester did not report a result.'
         [pscustomobject]@{ Passed = 0; Failed = 1 }

@@ -47,16 +47,33 @@ $Tag = @($Tag | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-O
 $ExcludeTag = @($ExcludeTag | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
 if ($Tag) { $configuration.Filter.Tag = $Tag }
 if ($ExcludeTag) { $configuration.Filter.ExcludeTag = $ExcludeTag }
-if ($ResultPath) {
-    $configuration.TestResult.Enabled = $true
-    $configuration.TestResult.OutputPath = $ResultPath
-}
+# The NUnit report is written after the run, apart from it: Pester's own writer throws on a control character in
+# a failure message (an ANSI colour code in captured output, say), and that must never cost the counts.
+$configuration.TestResult.Enabled = $false
 
-$result = Invoke-Pester -Configuration $configuration
+$result = $null
+try {
+    $result = Invoke-Pester -Configuration $configuration
+}
+catch {
+    Write-Warning "Pester stopped: $_"
+}
+if ($ResultPath -and $result) {
+    try {
+        $result | Export-NUnitReport -Path $ResultPath
+    }
+    catch {
+        Write-Warning "The NUnit report $ResultPath could not be written ($_); the counts below stand."
+    }
+}
 $summary = [pscustomobject]@{
-    Passed = $result.PassedCount
-    Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-    Skipped = $result.SkippedCount
+    Passed = [int]$result.PassedCount
+    Failed = [int]$result.FailedCount + [int]$result.FailedBlocksCount + [int]$result.FailedContainersCount
+    Skipped = [int]$result.SkippedCount
+}
+if (-not $result) {
+    # No result object at all: Pester itself failed, which must never read as green.
+    $summary.Failed += 1
 }
 if ($summary.Passed + $summary.Failed -eq 0) {
     # A filter that selects nothing must not read as green.

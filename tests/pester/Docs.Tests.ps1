@@ -39,6 +39,8 @@ Describe 'Docs that run: <Path>' -ForEach $Documents -Tag Lab {
         $blocks = @(Get-PowerShellBlocks $Path)
         $script = [System.Text.StringBuilder]::new()
         $null = $script.AppendLine('$ErrorActionPreference = ''Stop''')
+        # Plain text: the output goes into a failure message, where colour codes only get in the way.
+        $null = $script.AppendLine('$PSStyle.OutputRendering = ''PlainText''')
         for ($i = 0; $i -lt $blocks.Count; $i++) {
             $null = $script.AppendLine("Write-Host '--- block $($i + 1) of $($blocks.Count)'")
             $null = $script.AppendLine($blocks[$i])

@@ -214,7 +214,21 @@ namespace SwarmPS.Engine.Ssh
                 _ => "sudo -S -p '' docker system dial-stdio",
             };
             SshCommand ssh = client.CreateCommand(command);
-            Task execution = ssh.ExecuteAsync(CancellationToken.None);
+            Task execution;
+            try
+            {
+                execution = ssh.ExecuteAsync(CancellationToken.None);
+            }
+            catch (Exception dropped) when (dropped is SshConnectionException || dropped is ObjectDisposedException)
+            {
+                // As for commands: the channel never opened, so no request was sent. A session the server dropped
+                // (after an earlier channel's close raced SSH.NET's) is opened again once.
+                ssh.Dispose();
+                await ReconnectAsync(cancellationToken).ConfigureAwait(false);
+                ssh = client.CreateCommand(command);
+                execution = ssh.ExecuteAsync(CancellationToken.None);
+            }
+
             Stream input = ssh.CreateInputStream();
             if (mode == SudoMode.WithPassword)
             {

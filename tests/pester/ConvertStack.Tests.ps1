@@ -149,9 +149,10 @@ Describe 'ConvertTo-SwarmStack' -Tag Lab {
         ConvertTo-SwarmStack -Stack kept -Path $never -WhatIf | Should -BeNullOrEmpty
         Test-Path $never | Should -BeFalse
 
-        ConvertTo-SwarmStack -Name cvweb, nosuch -Path $never -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        ConvertTo-SwarmStack -Name kept_cvweb, nosuch -Path $never -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $missing | Should -HaveCount 1
         $missing[0].FullyQualifiedErrorId | Should -Be 'ContainerNotFound,SwarmPS.Commands.ConvertToSwarmStackCommand'
-        $missing.TargetObject | Should -Contain 'nosuch'
+        $missing[0].TargetObject | Should -Be 'nosuch'
         Test-Path $never | Should -BeFalse
         { ConvertTo-SwarmStack -Stack nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'StackNotFound,SwarmPS.Commands.ConvertToSwarmStackCommand'
     }

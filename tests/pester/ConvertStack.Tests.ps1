@@ -37,9 +37,11 @@ BeforeAll {
         $encoded = [Convert]::ToBase64String([IO.File]::ReadAllBytes($Path))
         Invoke-LabSsh -Node $Node1 -Command "mkdir -p $RemoteDir && echo $encoded | base64 -d > $RemoteDir/$Name" | Out-Null
     }
+    # Containers on any node that match a docker ps filter.
+    function Get-NodeContainer([string] $Filter) { foreach ($node in $Lab.nodes) { @(Invoke-LabSsh -Node $node -Command "sudo -n docker ps -q --filter $Filter") | Where-Object { $_ } } }
     function Wait-StackGone([string] $Stack) {
         Wait-Until { -not (Invoke-Manager "docker service ls -q --filter label=com.docker.stack.namespace=$Stack") } -Timeout 60 -Because "stack $Stack is gone"
-        Wait-Until { -not (Invoke-Manager "docker ps -q --filter label=com.docker.stack.namespace=$Stack") } -Timeout 60 -Because "the containers of $Stack are gone"
+        Wait-Until { -not (Get-NodeContainer "label=com.docker.stack.namespace=$Stack") } -Timeout 60 -Interval 1 -Because "the containers of $Stack are gone"
     }
 
     $script:AppFile = Join-Path $TestDrive 'app.yml'
@@ -110,7 +112,7 @@ Describe 'ConvertTo-SwarmStack' -Tag Lab {
     It 'deploys with Deploy-SwarmStack as a stack with the same specs, in place of the containers' {
         # The originals hold host port 8082 on the disk nodes: the stack takes their place, as when an application is moved to a file.
         Remove-SwarmContainer -Name cvweb, cvdb -Confirm:$false
-        Wait-Until { -not (Invoke-Manager "docker ps -q --filter label=com.docker.swarm.service.name=cvweb") } -Timeout 60 -Because 'the containers of cvweb are gone'
+        Wait-Until { -not (Get-NodeContainer 'label=com.docker.swarm.service.name=cvweb') } -Timeout 60 -Interval 1 -Because 'the containers of cvweb, which hold port 8082, are gone'
 
         $result = @(Deploy-SwarmStack -Name kept -Path $AppFile -Confirm:$false -Timeout 3m -WarningAction SilentlyContinue)
         ($result | ForEach-Object { "$($_.Name):$($_.Action)" } | Sort-Object) -join ' ' | Should -Be 'kept_cvdb:Create kept_cvweb:Create'

@@ -91,7 +91,8 @@ Describe 'ConvertTo-SwarmStack' -Tag Lab {
 
     It 'is accepted by the real docker CLI' {
         Copy-ToManager $AppFile 'app.yml'
-        $hasConfig = (Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker stack config --help >/dev/null 2>&1 && echo yes || echo no') -eq 'yes'
+        # docker stack config came after the CLI 20.10 of Debian 12 (whose "docker stack config --help" shows the stack help and exits 0): look for it in the list of commands.
+        $hasConfig = (Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker stack --help 2>&1 | grep -qE "^ +config " && echo yes || echo no') -eq 'yes'
         if ($hasConfig) {
             $said = Invoke-Manager "docker stack config -c $RemoteDir/app.yml 2>&1; echo exit=`$?"
             $said[-1] | Should -Be 'exit=0' -Because ($said -join "`n")

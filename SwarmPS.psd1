@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-SwarmHost'
         'Connect-SwarmRegistry'
+        'ConvertTo-SwarmStack'
         'Copy-SwarmImage'
         'Deploy-SwarmStack'
         'Disable-DockerTcpSocket'

@@ -23,6 +23,7 @@ namespace SwarmPS.Tests
             state.Commands.Add(new SessionStateCmdletEntry("Enable-DockerTcpSocket", typeof(EnableDockerTcpSocketCommand), null));
             state.Commands.Add(new SessionStateCmdletEntry("Connect-SwarmHost", typeof(ConnectSwarmHostCommand), null));
             state.Commands.Add(new SessionStateCmdletEntry("Get-SwarmTask", typeof(GetSwarmTaskCommand), null));
+            state.Commands.Add(new SessionStateCmdletEntry("ConvertTo-SwarmStack", typeof(ConvertToSwarmStackCommand), null));
             runspace = RunspaceFactory.CreateRunspace(state);
             runspace.Open();
         }
@@ -110,6 +111,27 @@ namespace SwarmPS.Tests
             Assert.True(byValue.IsMandatory);
 
             Assert.Equal(typeof(SwitchParameter), CommandParameter("Get-SwarmTask", "Latest").ParameterType);
+        }
+
+        [Fact]
+        public void ConvertToSwarmStack_RefusesPipedContainersOutsideSwarm_AndOfTwoClusters_BeforeAnyClusterIsAsked()
+        {
+            var standalone = new SwarmContainer(new SwarmContainerData { Name = "probe", Node = "core-02", ContainerName = "probe", Cluster = "a" });
+            var ofB = new SwarmContainer(new SwarmContainerData { Name = "db", Node = "core-09", ContainerName = "db.1.y", ServiceId = "s2", Cluster = "b" });
+            using PowerShell shell = PowerShell.Create();
+            shell.Runspace = runspace;
+            shell.AddScript("$args[0] | ConvertTo-SwarmStack").AddArgument(new object[] { standalone, ofB });
+            Assert.Empty(shell.Invoke());
+
+            // Nothing is left to convert, so no cluster is opened: two errors and no output.
+            Assert.Equal(new[] { "ContainerNotAService,SwarmPS.Commands.ConvertToSwarmStackCommand", "ClusterMixed,SwarmPS.Commands.ConvertToSwarmStackCommand" }, shell.Streams.Error.Select(e => e.FullyQualifiedErrorId));
+            Assert.Equal(standalone, shell.Streams.Error[0].TargetObject);
+            Assert.Equal(ErrorCategory.InvalidArgument, shell.Streams.Error[0].CategoryInfo.Category);
+            Assert.Equal("b", shell.Streams.Error[1].TargetObject);
+
+            ParameterMetadata name = CommandParameter("ConvertTo-SwarmStack", "Name");
+            Assert.Equal(new[] { "Name", "Stack" }, name.ParameterSets.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.True(CommandParameter("ConvertTo-SwarmStack", "InputObject").ParameterSets["InputObject"].ValueFromPipeline);
         }
 
         private ParameterMetadata CommandParameter(string command, string parameter)

@@ -209,6 +209,16 @@ configs:
         }
 
         [Fact]
+        public void AnExternalVolumeWithoutName_IsTheVolumeNamedByItsKey_AsTheDockerCliLoads()
+        {
+            StackDefinition stack = Map("services:\n  web:\n    image: a\n    volumes: ['shared:/shared', 'own:/own', 'named:/named']\nvolumes:\n  shared:\n    external: true\n  own:\n  named:\n    external: true\n    name: corp-data\n");
+            IList<Mount> mounts = stack.Services.Single().Spec.TaskTemplate.ContainerSpec.Mounts;
+            Assert.Equal(new[] { "shared", "app_own", "corp-data" }, mounts.Select(m => m.Source));
+            Assert.Null(mounts[0].VolumeOptions.Labels);
+            Assert.Equal("app", mounts[1].VolumeOptions.Labels["com.docker.stack.namespace"]);
+        }
+
+        [Fact]
         public void AnUnsupportedConstraintIsRefusedWithItsPosition()
         {
             SwarmException failure = Assert.Throws<SwarmException>(() => Map("services:\n  web:\n    image: a\n    deploy:\n      placement:\n        constraints: ['storage==/ss.*/']\n"));

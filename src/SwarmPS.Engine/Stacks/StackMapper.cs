@@ -374,7 +374,8 @@ namespace SwarmPS.Engine.Stacks
                     case "volume" when source.Length > 0:
                         ComposeEntry? declared = volumes.Entry(source) ?? throw ComposeReader.Invalid(item.Mark, $"service '{service}' mounts the volume '{source}', which the file's volumes: section does not declare");
                         ComposeMapping? config = Mapping(declared.Value);
-                        mount.Source = config?["name"]?.ToString() ?? Scope(stack, source);
+                        // As the Docker CLI's loader: an external volume without name: is the volume named by its key, not <stack>_<key>.
+                        mount.Source = config?["name"]?.ToString() ?? (IsTrue(config?["external"]) ? source : Scope(stack, source));
                         mount.VolumeOptions = new VolumeOptions { NoCopy = IsTrue(Mapping(longForm?["volume"])?["nocopy"]) };
                         if (!IsTrue(config?["external"]))
                         {

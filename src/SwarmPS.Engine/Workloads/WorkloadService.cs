@@ -46,7 +46,9 @@ namespace SwarmPS.Engine.Workloads
             ServicePlacement.RequireModeSettings(request.Name, request.Settings.Global == true, request.Settings);
             IReadOnlyList<NodeFacts> matching = RequireEligibleNodes(request.Name, nodes, request.Constraints);
             // Mode, replicas and placement only: the image and secrets do not change where tasks can go.
-            ServiceSpec placement = BuildSpec(request, request.Publish, Array.Empty<SecretReference>());
+            ServiceSpec placement = BuildSpec(
+                request with { Settings = new ContainerSettings { Global = request.Settings.Global, PlacementPreferences = request.Settings.PlacementPreferences, MaxReplicasPerNode = request.Settings.MaxReplicasPerNode } },
+                Array.Empty<PortSpec>(), Array.Empty<SecretReference>());
             ServicePlacement.RequireRoom(request.Name, placement, matching);
             foreach (string unused in ServicePlacement.UnusedPreferences(placement, matching))
             {

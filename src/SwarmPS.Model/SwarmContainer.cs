@@ -27,6 +27,9 @@ namespace SwarmPS
             Health = data.Health;
             Changed = data.Changed;
             Mounts = data.Mounts.ToArray();
+            Mode = data.Mode;
+            PlacementPreferences = data.PlacementPreferences.ToArray();
+            MaxReplicasPerNode = data.MaxReplicasPerNode;
         }
 
         /// <summary>The service name for a swarm task (db), else the container name.</summary>
@@ -79,6 +82,15 @@ namespace SwarmPS
         /// <summary>The container's mounts in --mount syntax: type=volume,source=dbdata,target=/var/lib/mysql.</summary>
         public IReadOnlyList<string> Mounts { get; }
 
+        /// <summary>replicated or global (one container on every eligible node) for a swarm task; empty for a container outside the swarm or when unknown.</summary>
+        public string Mode { get; }
+
+        /// <summary>The service's placement preferences in --placement-pref syntax: spread=node.labels.zone.</summary>
+        public IReadOnlyList<string> PlacementPreferences { get; }
+
+        /// <summary>The most containers of the service on one node; 0 is no limit.</summary>
+        public ulong MaxReplicasPerNode { get; }
+
         /// <summary>node/name, as classic swarm's docker ps named containers.</summary>
         public override string ToString() => string.IsNullOrEmpty(Node) ? Name : $"{Node}/{Name}";
     }
@@ -121,5 +133,11 @@ namespace SwarmPS
         public bool Changed { get; init; }
 
         public IEnumerable<string> Mounts { get; init; } = Array.Empty<string>();
+
+        public string Mode { get; init; } = string.Empty;
+
+        public IEnumerable<string> PlacementPreferences { get; init; } = Array.Empty<string>();
+
+        public ulong MaxReplicasPerNode { get; init; }
     }
 }

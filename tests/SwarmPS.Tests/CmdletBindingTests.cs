@@ -24,6 +24,7 @@ namespace SwarmPS.Tests
             state.Commands.Add(new SessionStateCmdletEntry("Connect-SwarmHost", typeof(ConnectSwarmHostCommand), null));
             state.Commands.Add(new SessionStateCmdletEntry("Get-SwarmTask", typeof(GetSwarmTaskCommand), null));
             state.Commands.Add(new SessionStateCmdletEntry("ConvertTo-SwarmStack", typeof(ConvertToSwarmStackCommand), null));
+            state.Commands.Add(new SessionStateCmdletEntry("New-SwarmContainer", typeof(NewSwarmContainerCommand), null));
             runspace = RunspaceFactory.CreateRunspace(state);
             runspace.Open();
         }
@@ -46,6 +47,16 @@ namespace SwarmPS.Tests
             Assert.Equal("HostNotConnected,SwarmPS.Commands.GetSwarmHostCommand", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
             Assert.Equal("core-09", error.TargetObject);
+        }
+
+        [Fact]
+        public void NewSwarmContainer_GlobalModeWithReplicas_IsRefusedBeforeAnyClusterIsAsked()
+        {
+            (_, PowerShell shell) = Run("New-SwarmContainer agent nginx:alpine -Mode Global -Replicas 3 -Cluster nowhere");
+            ErrorRecord error = Assert.Single(shell.Streams.Error);
+            Assert.Equal("ReplicasWithGlobalMode,SwarmPS.Commands.NewSwarmContainerCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Equal("agent", error.TargetObject);
         }
 
         [Fact]

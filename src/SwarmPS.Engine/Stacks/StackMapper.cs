@@ -207,7 +207,7 @@ namespace SwarmPS.Engine.Stacks
                     Placement = new Placement
                     {
                         Constraints = constraints.Select(c => c.ToSwarm()).ToList(),
-                        Preferences = Sequence(placement["preferences"])?.Items.Select(p => new PlacementPreference { Spread = new SpreadOver { SpreadDescriptor = Mapping(p)?["spread"]?.ToString() ?? throw ComposeReader.Invalid(p.Mark, "a placement preference is written spread: node.labels.KEY") } }).ToList(),
+                        Preferences = Sequence(placement["preferences"])?.Items.Select(Preference).ToList(),
                         MaxReplicas = placement["max_replicas_per_node"] is ComposeNode max ? UInt(max) : 0,
                     },
                     Networks = Networks(stack, key, service["networks"], networks, usedNetworks),
@@ -232,6 +232,20 @@ namespace SwarmPS.Engine.Stacks
             try
             {
                 return ConstraintParser.Parse(text);
+            }
+            catch (SwarmException failure)
+            {
+                throw new SwarmException(failure.ErrorId, failure.Kind, $"{node.Mark}: {failure.Message}", node.Mark.File, failure);
+            }
+        }
+
+        /// <summary>- spread: node.labels.zone, checked by the same rules as -PlacementPreference.</summary>
+        private static PlacementPreference Preference(ComposeNode node)
+        {
+            string descriptor = Mapping(node)?["spread"]?.ToString() ?? throw ComposeReader.Invalid(node.Mark, "a placement preference is written spread: node.labels.KEY");
+            try
+            {
+                return PlacementPreferences.ToSwarm(PlacementPreferences.ParseDescriptor(descriptor));
             }
             catch (SwarmException failure)
             {

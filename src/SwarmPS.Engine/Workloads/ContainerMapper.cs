@@ -46,11 +46,11 @@ namespace SwarmPS.Engine.Workloads
         }
 
         /// <summary>
-        /// A swarm task as docker ps shows its container: the service's name, the hostname and address of
+        /// A swarm task as docker ps shows its container (<paramref name="mode"/>: its service's, replicated or global): the service's name, the hostname and address of
         /// <paramref name="node"/> (null while the task has none), the engine's name for the container, the task's
         /// state, a docker ps status as of <paramref name="now"/> (UTC) and the host-mode ports.
         /// </summary>
-        public static SwarmContainer FromTask(TaskResponse task, string service, NodeListResponse? node, string cluster, DateTime now, bool changed = false, string health = "")
+        public static SwarmContainer FromTask(TaskResponse task, string service, NodeListResponse? node, string cluster, DateTime now, bool changed = false, string health = "", string mode = "")
         {
             string address = node == null ? string.Empty : NodeMapper.AddressOf(node);
             ContainerSpec? spec = task.Spec?.ContainerSpec;
@@ -79,6 +79,9 @@ namespace SwarmPS.Engine.Workloads
                 Cluster = cluster,
                 Changed = changed,
                 Mounts = (spec?.Mounts ?? new List<Mount>()).Select(Storage.MountParser.Format).ToList(),
+                Mode = mode,
+                PlacementPreferences = (task.Spec?.Placement?.Preferences ?? new List<PlacementPreference>()).Select(PlacementPreferences.Format).ToList(),
+                MaxReplicasPerNode = task.Spec?.Placement?.MaxReplicas ?? 0,
             });
         }
 

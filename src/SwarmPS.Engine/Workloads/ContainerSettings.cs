@@ -95,6 +95,18 @@ namespace SwarmPS.Engine.Workloads
         /// <summary>Config references to drop, by target or by config name.</summary>
         public IReadOnlyList<string>? RemoveConfigs { get; init; }
 
+        /// <summary>What the placement preferences spread over (node.labels.zone), in order, all of them; an empty list removes them.</summary>
+        public IReadOnlyList<string>? PlacementPreferences { get; init; }
+
+        /// <summary>
+        /// True: one task on every eligible node (global mode); false: replicated. Swarm fixes the mode when the service is
+        /// created: a change is refused (ModeCannotChange).
+        /// </summary>
+        public bool? Global { get; init; }
+
+        /// <summary>The most tasks of this container on one node; 0 is no limit (replicated mode only).</summary>
+        public ulong? MaxReplicasPerNode { get; init; }
+
         /// <summary>True when any resource setting is given.</summary>
         public bool HasReservation => ReserveCpu != null || ReserveMemory != null;
     }

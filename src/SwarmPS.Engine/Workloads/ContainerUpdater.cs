@@ -85,6 +85,9 @@ namespace SwarmPS.Engine.Workloads
                     $"'{name}' runs one container on every node (global mode), so it has no replica count to set. Leave out -Replicas; add or drain nodes to change how many run.", name);
             }
 
+            ServicePlacement.RequireSameMode(name, service.Spec, settings.Global);
+            ServicePlacement.RequireModeSettings(name, service.Spec?.Mode?.Global != null, settings);
+
             settings = await Objects.ClusterObjectService.ResolveAsync(context.RequireManager(), name, settings, cancellationToken).ConfigureAwait(false);
             ServiceSpec after = ServiceSpecEditor.Apply(service.Spec!, settings);
             IReadOnlyList<PlacementConstraint> constraints = ConstraintParser.ParseAll(after.TaskTemplate?.Placement?.Constraints ?? new List<string>());
@@ -105,6 +108,14 @@ namespace SwarmPS.Engine.Workloads
             }
 
             IReadOnlyList<NodeFacts> eligible = WorkloadService.RequireEligibleNodes(name, context.Nodes, constraints);
+            ServicePlacement.RequireRoom(name, after, eligible);
+            if (changes.Any(c => c.Field is "PlacementPreferences" or "Constraints"))
+            {
+                foreach (string unused in ServicePlacement.UnusedPreferences(after, eligible))
+                {
+                    reporter.Warning($"No node that can take '{name}' has the label of the preference spread={unused}, so it spreads nothing. Label the nodes (Set-SwarmNode -Label) or fix the preference.");
+                }
+            }
             if (changes.Any(c => c.Field is "Mounts" or "Constraints"))
             {
                 await Storage.BindSources.RequireAsync(context, name, after.TaskTemplate?.ContainerSpec?.Mounts, eligible, reporter, cancellationToken).ConfigureAwait(false);
@@ -161,7 +172,7 @@ namespace SwarmPS.Engine.Workloads
             if (!plan.NeedsChange)
             {
                 reporter.Verbose($"'{name}' already has these settings; nothing to change.");
-                return await WorkloadService.WaitForTasksAsync(context, service.ID, plan.After, Replicas(plan.After), shape, changed: false, reporter, cancellationToken).ConfigureAwait(false);
+                return await WorkloadService.WaitForTasksAsync(context, service.ID, plan.After, ServicePlacement.ExpectedTasks(plan.After, context.Nodes), shape, changed: false, reporter, cancellationToken).ConfigureAwait(false);
             }
 
             string? state = service.UpdateStatus?.State;
@@ -193,7 +204,7 @@ namespace SwarmPS.Engine.Workloads
 
             TimeSpan left = deadline - DateTime.UtcNow;
             ServiceSpec running = plan.Kind == ContainerChangeKind.Rollback ? service.PreviousSpec! : plan.After;
-            return await WorkloadService.WaitForTasksAsync(context, service.ID, running, Replicas(running),
+            return await WorkloadService.WaitForTasksAsync(context, service.ID, running, ServicePlacement.ExpectedTasks(running, context.Nodes),
                 shape with { StartTimeout = left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5) }, changed: true, reporter, cancellationToken).ConfigureAwait(false);
         }
 
@@ -264,8 +275,6 @@ namespace SwarmPS.Engine.Workloads
             (await context.RequireManager().ListServicesAsync(name, cancellationToken).ConfigureAwait(false)).FirstOrDefault()
             ?? throw new SwarmException("ContainerNotFound", SwarmErrorKind.ObjectNotFound,
                 $"No container named '{name}' runs in cluster '{context.Name}'. Get-SwarmContainer lists them.", name);
-
-        private static ulong Replicas(ServiceSpec spec) => spec.Mode?.Replicated?.Replicas ?? 1;
 
         private static ContainerRequest ShapeOf(ContainerChangePlan plan, TimeSpan timeout) => new ContainerRequest
         {

@@ -44,7 +44,11 @@ namespace SwarmPS.Engine.Workloads
             spec.TaskTemplate.ContainerSpec ??= new ContainerSpec();
             ContainerSpec container = spec.TaskTemplate.ContainerSpec;
 
-            if (settings.Replicas != null)
+            if (settings.Global == true)
+            {
+                spec.Mode = new ServiceMode { Global = new GlobalService() };
+            }
+            else if (settings.Replicas != null)
             {
                 spec.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = settings.Replicas } };
             }
@@ -74,6 +78,20 @@ namespace SwarmPS.Engine.Workloads
             {
                 spec.TaskTemplate.Placement ??= new Placement();
                 spec.TaskTemplate.Placement.Constraints = settings.Constraints.Select(c => c.ToSwarm()).ToList();
+            }
+
+            if (settings.PlacementPreferences != null)
+            {
+                spec.TaskTemplate.Placement ??= new Placement();
+                spec.TaskTemplate.Placement.Preferences = settings.PlacementPreferences.Count > 0
+                    ? settings.PlacementPreferences.Select(PlacementPreferences.ToSwarm).ToList()
+                    : null;
+            }
+
+            if (settings.MaxReplicasPerNode != null)
+            {
+                spec.TaskTemplate.Placement ??= new Placement();
+                spec.TaskTemplate.Placement.MaxReplicas = settings.MaxReplicasPerNode.Value;
             }
 
             if (settings.Mounts != null)
@@ -107,6 +125,9 @@ namespace SwarmPS.Engine.Workloads
 
             fields.Add(Field("Ports", string.Join(", ", (spec.EndpointSpec?.Ports ?? new List<PortConfig>()).Select(p => new PortSpec(p.PublishedPort ?? 0, p.TargetPort ?? 0, p.Protocol ?? "tcp").ToString()))));
             fields.Add(Field("Constraints", string.Join(", ", (spec.TaskTemplate?.Placement?.Constraints ?? new List<string>()).OrderBy(c => c, StringComparer.Ordinal))));
+            // The order of preferences matters (the first splits first), so it is kept.
+            fields.Add(Field("PlacementPreferences", string.Join(", ", (spec.TaskTemplate?.Placement?.Preferences ?? new List<PlacementPreference>()).Select(PlacementPreferences.Format))));
+            fields.Add(Field("MaxReplicasPerNode", spec.TaskTemplate?.Placement?.MaxReplicas is ulong max && max > 0 ? max.ToString(CultureInfo.InvariantCulture) : string.Empty));
             fields.Add(Field("Mounts", Storage.MountParser.Describe(container?.Mounts)));
             fields.Add(Field("Secrets", Objects.ObjectReferences.DescribeSecrets(container)));
             fields.Add(Field("Configs", Objects.ObjectReferences.DescribeConfigs(container)));

@@ -37,12 +37,24 @@ namespace SwarmPS.Engine.Workloads
                         $"A container named '{request.Name}' already runs image '{image}' in cluster '{context.Name}'. Remove it first (Remove-SwarmContainer {request.Name}) or choose another name.", request.Name);
                 }
 
+                ServicePlacement.RequireSameMode(request.Name, existing.Spec, request.Settings.Global);
                 reporter.Verbose($"'{request.Name}' already exists with image {image}; nothing to create.");
-                ulong replicas = existing.Spec?.Mode?.Replicated?.Replicas ?? 1;
+                ulong replicas = ServicePlacement.ExpectedTasks(existing.Spec, nodes);
                 return await WaitForTasksAsync(context, existing.ID ?? string.Empty, existing.Spec, replicas, request, changed: false, reporter, cancellationToken).ConfigureAwait(false);
             }
 
+            ServicePlacement.RequireModeSettings(request.Name, request.Settings.Global == true, request.Settings);
             IReadOnlyList<NodeFacts> matching = RequireEligibleNodes(request.Name, nodes, request.Constraints);
+            // Mode, replicas and placement only: the image and secrets do not change where tasks can go.
+            ServiceSpec placement = BuildSpec(
+                request with { Settings = new ContainerSettings { Global = request.Settings.Global, PlacementPreferences = request.Settings.PlacementPreferences, MaxReplicasPerNode = request.Settings.MaxReplicasPerNode } },
+                Array.Empty<PortSpec>(), Array.Empty<SecretReference>());
+            ServicePlacement.RequireRoom(request.Name, placement, matching);
+            foreach (string unused in ServicePlacement.UnusedPreferences(placement, matching))
+            {
+                reporter.Warning($"No node that can take '{request.Name}' has the label of the preference spread={unused}, so it spreads nothing. Label the nodes (Set-SwarmNode -Label) or fix the preference.");
+            }
+
             // The cluster secrets and configs it references exist (SecretNotFound before anything is created).
             request = request with { Settings = await Objects.ClusterObjectService.ResolveAsync(manager, request.Name, request.Settings, cancellationToken).ConfigureAwait(false) };
 
@@ -97,7 +109,7 @@ namespace SwarmPS.Engine.Workloads
                 return new[] { new SwarmContainer(new SwarmContainerData { Name = request.Name, ServiceId = serviceId, Image = request.Image, State = "pending", Cluster = context.Name, Changed = true }) };
             }
 
-            return await WaitForTasksAsync(context, serviceId, spec, request.Replicas, request, changed: true, reporter, cancellationToken).ConfigureAwait(false);
+            return await WaitForTasksAsync(context, serviceId, spec, ServicePlacement.ExpectedTasks(spec, nodes), request, changed: true, reporter, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The service spec for a request: SwarmPS's label, the image, arguments, environment, secrets, constraints and host-mode ports.</summary>
@@ -115,7 +127,7 @@ namespace SwarmPS.Engine.Workloads
             };
             return ServiceSpecEditor.Apply(spec, request.Settings with
             {
-                Replicas = request.Replicas,
+                Replicas = request.Settings.Global == true ? null : request.Replicas,
                 Image = request.Image,
                 Command = request.Command,
                 SetEnvironment = request.Environment,
@@ -171,6 +183,9 @@ namespace SwarmPS.Engine.Workloads
             var names = (await services.ConfigureAwait(false))
                 .Where(s => !string.IsNullOrEmpty(s.ID))
                 .ToDictionary(s => s.ID, s => s.Spec?.Name ?? s.ID, StringComparer.Ordinal);
+            var modes = (await services.ConfigureAwait(false))
+                .Where(s => !string.IsNullOrEmpty(s.ID))
+                .ToDictionary(s => s.ID, s => ServicePlacement.ModeOf(s.Spec), StringComparer.Ordinal);
             var checkedServices = new HashSet<string>((await services.ConfigureAwait(false)).Where(HasHealthCheck).Select(s => s.ID), StringComparer.Ordinal);
 
             // Like docker ps: running containers, and with -All every task the manager still has. A task whose service
@@ -186,7 +201,8 @@ namespace SwarmPS.Engine.Workloads
             DateTime now = DateTime.UtcNow;
             return listed
                 .Select(t => ContainerMapper.FromTask(t.Task, t.Service!, nodes.FirstOrDefault(n => n.ID == t.Task.NodeID), context.Name, now,
-                    health: health.GetValueOrDefault(t.Task.Status?.ContainerStatus?.ContainerID ?? string.Empty, string.Empty)))
+                    health: health.GetValueOrDefault(t.Task.Status?.ContainerStatus?.ContainerID ?? string.Empty, string.Empty),
+                    mode: modes.GetValueOrDefault(t.Task.ServiceID ?? string.Empty, string.Empty)))
                 .ToList();
         }
 
@@ -527,7 +543,7 @@ namespace SwarmPS.Engine.Workloads
                 {
                     IReadOnlyList<NodeListResponse> nodes = await NodesOfAsync(context, running, cancellationToken).ConfigureAwait(false);
                     DateTime now = DateTime.UtcNow;
-                    var containers = running.Select(t => ContainerMapper.FromTask(t, request.Name, nodes.FirstOrDefault(n => n.ID == t.NodeID), context.Name, now, changed)).ToList();
+                    var containers = running.Select(t => ContainerMapper.FromTask(t, request.Name, nodes.FirstOrDefault(n => n.ID == t.NodeID), context.Name, now, changed, mode: spec == null ? string.Empty : ServicePlacement.ModeOf(spec))).ToList();
                     reporter.Verbose($"'{request.Name}' runs on {string.Join(", ", containers.Select(c => c.Node))}.");
                     return containers;
                 }
@@ -604,12 +620,15 @@ namespace SwarmPS.Engine.Workloads
         /// <summary>The active, ready nodes that meet every constraint; none is NoNodeMatchesConstraint, since swarm would leave the task pending for ever.</summary>
         internal static IReadOnlyList<NodeFacts> RequireEligibleNodes(string container, IReadOnlyList<NodeListResponse> nodes, IReadOnlyList<PlacementConstraint> constraints)
         {
-            List<NodeFacts> schedulable = nodes.Where(IsSchedulable).Select(ToFacts).ToList();
+            IReadOnlyList<NodeFacts> schedulable = Schedulable(nodes);
             IReadOnlyList<NodeFacts> matching = ConstraintMatcher.Matching(constraints, schedulable);
             return matching.Count > 0
                 ? matching
                 : throw new SwarmException("NoNodeMatchesConstraint", SwarmErrorKind.ResourceUnavailable, ConstraintMatcher.ExplainNoMatch(constraints, schedulable), container);
         }
+
+        /// <summary>The active, ready nodes, where swarm places tasks.</summary>
+        internal static IReadOnlyList<NodeFacts> Schedulable(IReadOnlyList<NodeListResponse> nodes) => nodes.Where(IsSchedulable).Select(ToFacts).ToList();
 
         private static bool SameImage(string deployed, string requested) =>
             string.Equals(deployed.Split('@')[0], requested, StringComparison.Ordinal)

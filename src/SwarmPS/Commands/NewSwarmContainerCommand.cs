@@ -54,7 +54,7 @@ namespace SwarmPS.Commands
         [Parameter]
         public string[]? Publish { get; set; }
 
-        /// <summary>How many containers to run.</summary>
+        /// <summary>How many containers to run (replicated mode; not with -Mode Global, which runs one on every eligible node).</summary>
         [Parameter]
         [ValidateRange(1, 1000)]
         public int Replicas { get; set; } = 1;
@@ -85,6 +85,14 @@ namespace SwarmPS.Commands
 
         protected override void EndProcessing()
         {
+            if (string.Equals(Mode, "Global", StringComparison.OrdinalIgnoreCase) && MyInvocation.BoundParameters.ContainsKey(nameof(Replicas)))
+            {
+                // As docker service create refuses --replicas with --mode global; before any cluster is asked.
+                ThrowTerminatingError(ErrorRecords.From(new SwarmException("ReplicasWithGlobalMode", SwarmErrorKind.InvalidArgument,
+                    $"-Mode Global runs one container on every node that meets the constraints, so it takes no -Replicas. Leave out -Replicas, or use -Mode Replicated -Replicas {Replicas}.", Name), Name));
+                return;
+            }
+
             ClusterContext context = ResolveContext();
             ContainerRequest request;
             try
@@ -97,7 +105,10 @@ namespace SwarmPS.Commands
                 return;
             }
 
-            string placement = request.Constraints.Count == 0 ? "any node" : "a node where " + string.Join(" and ", request.Constraints.Select(c => c.ToSwarm()));
+            string where = string.Join(" and ", request.Constraints.Select(c => c.ToSwarm()));
+            string placement = request.Settings.Global == true
+                ? (request.Constraints.Count == 0 ? "every node" : "every node where " + where)
+                : request.Constraints.Count == 0 ? "any node" : "a node where " + where;
             if (!ShouldProcess(Name, $"Run {Image} on {placement} in cluster '{context.Name}'"))
             {
                 return;

@@ -136,6 +136,27 @@ namespace SwarmPS.Infrastructure
         [ValidateNotNullOrEmpty]
         public string[]? Config { get; set; }
 
+        /// <summary>
+        /// Replicated (the default: -Replicas containers) or Global (one container on every node that meets the
+        /// constraints, as docker service create --mode global). Swarm fixes the mode when the container is created.
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Replicated", "Global", IgnoreCase = true)]
+        public string? Mode { get; set; }
+
+        /// <summary>
+        /// Placement preferences in the Docker CLI's --placement-pref syntax: spread=node.labels.zone spreads the
+        /// containers evenly over the values of the node label zone (engine.labels.KEY works too); several refine in
+        /// order. On Set-SwarmContainer they replace the current ones (an empty array removes them).
+        /// </summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? PlacementPreference { get; set; }
+
+        /// <summary>The most containers of this one on any node (0: no limit), as --replicas-max-per-node; replicated mode only.</summary>
+        [Parameter]
+        public uint? MaxReplicasPerNode { get; set; }
+
         /// <summary>The settings given on the command line; SwarmException for a value that does not parse.</summary>
         internal ContainerSettings BuildSettings()
         {
@@ -172,6 +193,9 @@ namespace SwarmPS.Infrastructure
             }, Mount, Volume) with
             {
                 Configs = Config == null ? null : Engine.Objects.ObjectReference.ParseAll(Config, Engine.Objects.ObjectKind.Config),
+                Global = Mode == null ? null : string.Equals(Mode, "Global", System.StringComparison.OrdinalIgnoreCase),
+                PlacementPreferences = PlacementPreference == null ? null : PlacementPreferences.ParseAll(PlacementPreference),
+                MaxReplicasPerNode = MaxReplicasPerNode,
             };
         }
 

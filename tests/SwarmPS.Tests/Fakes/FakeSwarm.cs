@@ -186,12 +186,7 @@ namespace SwarmPS.Tests.Fakes
             {
                 var service = new SwarmService { ID = NextId("service"), Spec = spec, CreatedAt = Now(), Version = new Docker.DotNet.Models.Version { Index = 1 } };
                 services.Add(service);
-                ulong replicas = spec.Mode?.Replicated?.Replicas ?? 1;
-                for (ulong slot = 1; slot <= replicas; slot++)
-                {
-                    tasks.Add(StartTask(service.ID, spec, slot));
-                }
-
+                StartTasks(service.ID, spec);
                 return service;
             }
         }
@@ -450,11 +445,7 @@ namespace SwarmPS.Tests.Fakes
                 staleListings = OrchestratorLagListings;
                 staleTasks = tasks.Where(t => t.ServiceID == id).ToList();
                 tasks.RemoveAll(t => t.ServiceID == id);
-                ulong replicas = service.Spec!.Mode?.Replicated?.Replicas ?? 1;
-                for (ulong slot = 1; slot <= replicas; slot++)
-                {
-                    tasks.Add(StartTask(service.ID, service.Spec, slot));
-                }
+                StartTasks(service.ID, service.Spec!);
 
                 if (outcome != "completed")
                 {
@@ -599,12 +590,33 @@ namespace SwarmPS.Tests.Fakes
             return node;
         }
 
-        private TaskResponse StartTask(string serviceId, ServiceSpec spec, ulong slot)
+        /// <summary>The tasks swarm's orchestrator starts: one per replica slot, or for a global service one (slot 0) on each eligible node.</summary>
+        private void StartTasks(string serviceId, ServiceSpec spec)
+        {
+            if (spec.Mode?.Global != null)
+            {
+                IList<string> constraints = spec.TaskTemplate?.Placement?.Constraints ?? new List<string>();
+                foreach (FakeNode node in nodes.Where(n => n.State == "ready" && n.Availability == "active" && constraints.All(c => Satisfies(n, c))))
+                {
+                    tasks.Add(StartTask(serviceId, spec, 0, node));
+                }
+
+                return;
+            }
+
+            ulong replicas = spec.Mode?.Replicated?.Replicas ?? 1;
+            for (ulong slot = 1; slot <= replicas; slot++)
+            {
+                tasks.Add(StartTask(serviceId, spec, slot));
+            }
+        }
+
+        private TaskResponse StartTask(string serviceId, ServiceSpec spec, ulong slot, FakeNode? on = null)
         {
             IList<string> constraints = spec.TaskTemplate?.Placement?.Constraints ?? new List<string>();
             List<FakeNode> available = nodes.Where(n => n.State == "ready" && n.Availability == "active").ToList();
             List<FakeNode> eligible = available.Where(n => constraints.All(c => Satisfies(n, c))).ToList();
-            FakeNode? node = eligible.Count == 0 ? null : eligible[(int)((slot - 1) % (ulong)eligible.Count)];
+            FakeNode? node = on ?? (eligible.Count == 0 ? null : eligible[(int)((slot - 1) % (ulong)eligible.Count)]);
             string taskId = NextId("task");
             DateTime now = Now();
             return new TaskResponse

@@ -36,6 +36,9 @@ namespace SwarmPS.Engine.Provisioning
         /// <summary>The engine did not come back as expected; the files were put back and the engine restarted (or reloaded) with them.</summary>
         internal const int EngineFailedExit = 12;
 
+        /// <summary>A rollback after Ctrl+C came first: nothing was changed.</summary>
+        internal const int StoppedExit = 13;
+
         internal const string JournalPrefix = "journal: ";
 
         /// <summary>A word in the script's own command line, so a rollback can tell the script from any other process.</summary>
@@ -95,8 +98,13 @@ namespace SwarmPS.Engine.Provisioning
             s.AppendLine(EngineFunctions());
             s.AppendLine(ReadyFunction(ExpectedLabels));
 
-            // 1. Backup: every managed file (or an ".absent" marker); the first backup ever is also the host's original.
+            // 0. Leave the process id where a rollback after Ctrl+C finds it, then look whether that rollback came first.
             s.AppendLine($"mkdir -p \"$b\" || fail {BackupFailedExit} \"Backing up the Docker configuration: cannot create $b.\"");
+            s.AppendLine($"echo $$ > {PidFile}");
+            s.AppendLine($"trap 'rm -f {PidFile}' EXIT");
+            s.AppendLine($"[ ! -e \"$b/.stopped\" ] || fail {StoppedExit} \"Stopped before anything was changed.\"");
+
+            // 1. Backup: every managed file (or an ".absent" marker); the first backup ever is also the host's original.
             foreach (string file in RemotePaths.ManagedFiles)
             {
                 string copy = "\"$b/" + RemoteFiles.BackupName(file) + "\"";
@@ -104,8 +112,7 @@ namespace SwarmPS.Engine.Provisioning
             }
 
             s.AppendLine($"if [ ! -d {RemotePaths.OriginalBackup} ]; then cp -a \"$b\" {RemotePaths.OriginalBackup} || fail {BackupFailedExit} \"Keeping the original configuration in {RemotePaths.OriginalBackup} failed.\"; fi");
-            s.AppendLine($"echo $$ > {PidFile}");
-            s.AppendLine($"trap 'rm -f {PidFile}' EXIT");
+            s.AppendLine("touch \"$b/.backed-up\"");
 
             // 2. Writes: each file from its line on stdin, to a temporary file renamed into place.
             s.AppendLine("put() {");
@@ -141,9 +148,18 @@ namespace SwarmPS.Engine.Provisioning
         {
             var s = new StringBuilder();
             s.AppendLine($"b={ShellQuote.Quote(backupFolder)}");
+
+            // An apply that has not started yet sees the mark and changes nothing; one that runs is stopped, and waited for.
+            s.AppendLine("mkdir -p \"$b\" && touch \"$b/.stopped\" || exit 1");
             s.AppendLine($"p=$(cat {PidFile} 2>/dev/null)");
-            s.AppendLine($"if [ -n \"$p\" ] && grep -qa {Marker} \"/proc/$p/cmdline\" 2>/dev/null; then kill \"$p\" 2>/dev/null; rm -f {PidFile}; fi");
-            s.AppendLine("if [ ! -d \"$b\" ]; then echo nothing; exit 0; fi");
+            s.AppendLine($"if [ -n \"$p\" ] && grep -qa {Marker} \"/proc/$p/cmdline\" 2>/dev/null; then");
+            s.AppendLine("  kill \"$p\" 2>/dev/null; i=0");
+            s.AppendLine("  while kill -0 \"$p\" 2>/dev/null && [ \"$i\" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done");
+            s.AppendLine($"  rm -f {PidFile}");
+            s.AppendLine("fi");
+
+            // No complete backup: nothing was written yet. The folder stays, with its mark, for an apply still to start.
+            s.AppendLine("if [ ! -e \"$b/.backed-up\" ]; then echo nothing; exit 0; fi");
             s.AppendLine(RestoreFunction());
             s.AppendLine(EngineFunctions());
             s.AppendLine("restore_files || exit 1");

@@ -154,7 +154,7 @@ namespace SwarmPS.Engine.Provisioning
             s.AppendLine($"p=$(cat {PidFile} 2>/dev/null)");
             s.AppendLine($"if [ -n \"$p\" ] && grep -qa {Marker} \"/proc/$p/cmdline\" 2>/dev/null; then");
             s.AppendLine("  kill \"$p\" 2>/dev/null; i=0");
-            s.AppendLine("  while kill -0 \"$p\" 2>/dev/null && [ \"$i\" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done");
+            s.AppendLine("  while [ -r \"/proc/$p/status\" ] && ! grep -q '^State:[[:space:]]*Z' \"/proc/$p/status\" && [ \"$i\" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done");
             s.AppendLine($"  rm -f {PidFile}");
             s.AppendLine("fi");
 

@@ -299,21 +299,28 @@ namespace SwarmPS.Engine.Provisioning
         public static async Task<bool> DisableAsync(IRemoteShell session, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string host = session.Name;
-            if (!await WasChangedAsync(session, reporter, cancellationToken).ConfigureAwait(false))
+
+            // Whether SwarmPS changed the host, the facts, and the three versions of daemon.json, in one round trip.
+            string originalCopy = $"{RemotePaths.OriginalBackup}/{RemoteFiles.BackupName(RemotePaths.DaemonJson)}";
+            reporter.Progress("Looking for the original configuration", 10);
+            HostFacts facts = await HostFacts.GatherAsync(
+                session,
+                new[] { originalCopy, RemotePaths.WrittenDaemonJson, RemotePaths.DaemonJson },
+                new[] { RemotePaths.OriginalBackup },
+                cancellationToken).ConfigureAwait(false);
+            if (!facts.Files.Exists(RemotePaths.OriginalBackup))
             {
+                reporter.Verbose($"SwarmPS has not changed {host} (no {RemotePaths.OriginalBackup}): nothing to undo.");
                 return false;
             }
 
-            HostFacts facts = await HostFacts.GatherAsync(session, cancellationToken).ConfigureAwait(false);
             if (facts.RunningContainers > 0 && !force)
             {
                 throw new SwarmException("ContainersRunning", SwarmErrorKind.ResourceUnavailable,
                     $"{facts.RunningContainers} container(s) are running on {host}, and restarting the Docker engine would stop them. Stop them first, or run again with -Force. Nothing was changed.", host);
             }
 
-            string originalCopy = $"{RemotePaths.OriginalBackup}/{RemoteFiles.BackupName(RemotePaths.DaemonJson)}";
-            RemoteFileSet files = await session.ReadFilesAsync(
-                new[] { originalCopy, RemotePaths.WrittenDaemonJson, RemotePaths.DaemonJson }, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
+            RemoteFileSet files = facts.Files;
             DaemonJsonRevision revision = DaemonJsonRevert.Revise(files.Content(originalCopy), files.Content(RemotePaths.WrittenDaemonJson), files.Content(RemotePaths.DaemonJson));
             if (revision.Conflicts.Count > 0)
             {

@@ -59,7 +59,7 @@ namespace SwarmPS.Tests.Fakes
 
         public int Probes { get; private set; }
 
-        /// <summary>Every command run as root (probe included): one per SSH round trip on a real host.</summary>
+        /// <summary>Every command run (probe included) and every file written: one SSH round trip each on a real host.</summary>
         public int RoundTrips { get; private set; }
 
         /// <summary>What every command got on stdin, in order (empty when nothing).</summary>
@@ -114,6 +114,7 @@ namespace SwarmPS.Tests.Fakes
         public Task WriteFileAsync(string path, string content, string mode, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            RoundTrips++;
             writes.Add(path);
             Files[path] = content;
             return Task.CompletedTask;

@@ -99,6 +99,20 @@ namespace SwarmPS.Tests
             Assert.DoesNotContain("tls", shell.Files[RemotePaths.DaemonJson], StringComparison.Ordinal);
             int restart = shell.Commands.ToList().FindIndex(c => c.Contains(RemoteFiles.RestartEngineScript, StringComparison.Ordinal));
             Assert.True(socketGone < restart);
+            Assert.Equal(1, shell.Probes);
+            Assert.Equal(5, shell.RoundTrips);
+        }
+
+        [Fact]
+        public async Task Disable_OfAHostSwarmPsNeverChanged_IsOneRoundTrip_AndChangesNothing()
+        {
+            var shell = new FakeRemoteShell();
+
+            Assert.False(await DockerTcpSocketService.DisableAsync(shell, force: false, NullReporter.Instance, CancellationToken.None));
+
+            Assert.Equal(1, shell.RoundTrips);
+            Assert.Empty(shell.Commands);
+            Assert.Empty(shell.Writes);
         }
 
         [Fact]
@@ -117,6 +131,7 @@ namespace SwarmPS.Tests
         private static FakeRemoteShell EnabledHost(string current)
         {
             var shell = new FakeRemoteShell();
+            shell.Files[RemotePaths.OriginalBackup] = string.Empty;
             shell.Files[$"{RemotePaths.OriginalBackup}/etc_docker_daemon.json"] = Original;
             shell.Files[RemotePaths.WrittenDaemonJson] = Written;
             shell.Files[RemotePaths.DaemonJson] = current;

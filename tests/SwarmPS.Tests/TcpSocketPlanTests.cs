@@ -31,7 +31,7 @@ namespace SwarmPS.Tests
         [Theory]
         [InlineData("systemd", "SystemdNotFound")]
         [InlineData("dockerd", "DockerNotInstalled")]
-        public async Task Plan_OfAHostWithout_SystemdOrDockerd_IsRefused_BeforeReadingAnyFile(string missing, string errorId)
+        public async Task Plan_OfAHostWithout_SystemdOrDockerd_IsRefused_AfterTheProbeAlone(string missing, string errorId)
         {
             shell.Facts[missing] = "no";
 
@@ -40,7 +40,8 @@ namespace SwarmPS.Tests
             Assert.Equal(errorId, failure.ErrorId);
             Assert.Equal(SwarmErrorKind.NotInstalled, failure.Kind);
             Assert.Equal("core-01", failure.Target);
-            Assert.Empty(shell.Read);
+            Assert.Equal(1, shell.RoundTrips);
+            Assert.Empty(shell.Commands);
             Assert.Empty(shell.Writes);
         }
 
@@ -75,6 +76,7 @@ namespace SwarmPS.Tests
             Assert.Empty(shell.Writes);
             Assert.Empty(shell.Commands);
             Assert.Equal(1, shell.Probes);
+            Assert.Equal(1, shell.RoundTrips);
         }
 
         [Fact]
@@ -90,7 +92,7 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
-        public async Task Plan_OfALabelChange_NamesTheLabel_AndARestart_ButNotTheUnit()
+        public async Task Plan_OfALabelChange_NamesTheLabel_AndAReload_ButNotTheUnit()
         {
             var live = new Dictionary<string, string> { ["storage"] = "ssd", ["zone"] = "a" };
             ConfigureInsecure(daemonJson: "{\"labels\": [\"storage=ssd\", \"zone=a\"]}", live: live);
@@ -98,9 +100,112 @@ namespace SwarmPS.Tests
             TcpSocketPlan plan = await PlanAsync(Insecure(new Dictionary<string, string> { ["storage"] = "hdd" }));
 
             Assert.True(plan.NeedsChange);
-            Assert.Equal(new[] { "write /etc/docker/daemon.json with labels storage=hdd", "restart the Docker engine" }, plan.Changes);
+            Assert.Equal(EngineAction.Reload, plan.Engine);
+            Assert.Equal(new[] { "write /etc/docker/daemon.json with labels storage=hdd", "reload the Docker engine (running containers keep running)" }, plan.Changes);
             Assert.Equal(new Dictionary<string, string> { ["storage"] = "hdd", ["zone"] = "a" }, plan.ExpectedLabels);
             Assert.Empty(shell.Writes);
+            Assert.Equal(1, shell.RoundTrips);
+        }
+
+        [Fact]
+        public async Task Plan_OfALabelChange_WithTlsSettingsToAdd_IsARestart()
+        {
+            // The file lacks the TLS settings the engine needs: dockerd reads those only when it starts.
+            ConfigureInsecure(daemonJson: "{\"labels\": [\"storage=ssd\"]}", live: Ssd);
+            shell.Files[RemotePaths.SocketUnit] = SystemdUnits.DockerTcpSocket(RemotePaths.TlsPort);
+
+            TcpSocketPlan plan = await PlanAsync(new TcpSocketRequest(Ssd, insecure: false, force: false), CertificateAuthority.LoadOrCreate(state.Path));
+
+            Assert.Equal(EngineAction.Restart, plan.Engine);
+            Assert.Equal("restart the Docker engine", plan.Changes.Last());
+        }
+
+        [Fact]
+        public async Task Apply_OfALabelChange_WithContainersRunning_ReloadsWithoutForce_InOneRoundTrip_AndOneConnection()
+        {
+            using var api = new FakeEngineApi { Labels = new[] { "storage=hdd", "zone=a" } };
+            var host = new FakeRemoteShell("core-01", "127.0.0.1");
+            host.Files[RemotePaths.DaemonJson] = "{\"labels\": [\"storage=ssd\", \"zone=a\"]}";
+            host.Files[RemotePaths.SocketUnit] = SystemdUnits.DockerTcpSocket(api.Port);
+            host.Facts["socket_enabled"] = "enabled";
+            host.Facts["socket_active"] = "active";
+            host.Facts["running"] = "3";
+            host.SetLiveLabels(new Dictionary<string, string> { ["storage"] = "ssd", ["zone"] = "a" });
+            var request = new TcpSocketRequest(new Dictionary<string, string> { ["storage"] = "hdd" }, insecure: true, force: false) { PortOverride = api.Port };
+            var service = Service();
+
+            TcpSocketPlan plan = await service.PlanAsync(host, request, NullReporter.Instance, CancellationToken.None);
+            using DockerConnection connection = await service.ApplyAsync(plan, NullReporter.Instance, CancellationToken.None);
+
+            Assert.Equal(EngineAction.Reload, plan.Engine);
+            Assert.DoesNotContain(plan.Changes, c => c.Contains("restart", StringComparison.Ordinal));
+            Assert.Equal(2, host.RoundTrips);
+            string apply = Assert.Single(host.Commands);
+            Assert.Contains("why=$(reload_engine 2>&1)", apply, StringComparison.Ordinal);
+            Assert.DoesNotContain("why=$(restart_engine", apply, StringComparison.Ordinal);
+            Assert.Equal(new[] { RemotePaths.DaemonJson, RemotePaths.WrittenDaemonJson }, host.Writes);
+            Assert.Contains("storage=hdd", host.Files[RemotePaths.DaemonJson], StringComparison.Ordinal);
+            Assert.Equal(new[] { "/version", "/v1.41/info" }, api.Requests);
+            Assert.Equal("hdd", (await connection.GetLabelsAsync(CancellationToken.None))["storage"]);
+        }
+
+        [Fact]
+        public async Task Apply_OfAFreshHost_WithContainersRunning_IsRefusedWithoutForce_BeforeAnythingRuns()
+        {
+            shell.Facts["running"] = "2";
+            var service = Service();
+            TcpSocketPlan plan = await service.PlanAsync(shell, Insecure(Ssd), NullReporter.Instance, CancellationToken.None);
+
+            SwarmException refused = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, CancellationToken.None));
+
+            Assert.Equal("ContainersRunning", refused.ErrorId);
+            Assert.Equal("restart the Docker engine (stops 2 running container(s))", plan.Changes.Last());
+            Assert.Equal(1, shell.RoundTrips);
+            Assert.Empty(shell.Commands);
+        }
+
+        [Fact]
+        public async Task Apply_WithTls_SendsEveryFile_TheKeyAmongThem_OnStdin_InOneRoundTrip()
+        {
+            CertificateAuthority authority = CertificateAuthority.LoadOrCreate(state.Path);
+            var service = Service(authority);
+            TcpSocketPlan plan = await service.PlanAsync(shell, new TcpSocketRequest(Ssd, insecure: false, force: false), NullReporter.Instance, CancellationToken.None);
+            shell.ApplyExitCode = ApplyScript.EngineFailedExit;
+            shell.ApplyError = "restarting the engine failed: Job for docker.service failed.";
+            shell.ApplyOutput = "journal: dockerd[81]: failed to load listeners\njournal: systemd[1]: docker.service: Failed\n";
+
+            SwarmException failed = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, CancellationToken.None));
+
+            Assert.Equal("EngineRestartFailed", failed.ErrorId);
+            Assert.Contains("Job for docker.service failed", failed.Message, StringComparison.Ordinal);
+            Assert.Contains("dockerd[81]: failed to load listeners" + Environment.NewLine + "systemd[1]: docker.service: Failed", failed.Message, StringComparison.Ordinal);
+            Assert.Contains("restored and the engine restarted", failed.Message, StringComparison.Ordinal);
+            Assert.Equal(2, shell.RoundTrips);
+            string apply = Assert.Single(shell.Commands);
+            Assert.DoesNotContain("PRIVATE KEY", apply, StringComparison.Ordinal);
+            Assert.DoesNotContain("CERTIFICATE", apply, StringComparison.Ordinal);
+            Assert.Contains($"put '{RemotePaths.ServerKey}' 0600", apply, StringComparison.Ordinal);
+            Assert.Contains("PRIVATE KEY", shell.Files[RemotePaths.ServerKey], StringComparison.Ordinal);
+            Assert.Equal(plan.NewServerCertificate!.PrivateKeyPem, shell.Files[RemotePaths.ServerKey]);
+            Assert.Equal(new[] { RemotePaths.CaCertificate, RemotePaths.ServerCertificate, RemotePaths.ServerKey, RemotePaths.DaemonJson, RemotePaths.WrittenDaemonJson, RemotePaths.SocketUnit }, shell.Writes);
+        }
+
+        [Theory]
+        [InlineData(ApplyScript.BackupFailedExit, "BackupFailed", "Nothing was changed")]
+        [InlineData(ApplyScript.WriteFailedExit, "ConfigurationWriteFailed", "the engine was not restarted")]
+        public async Task Apply_ThatFailsBeforeTheEngine_NamesTheStep(int exit, string errorId, string said)
+        {
+            var service = Service();
+            TcpSocketPlan plan = await service.PlanAsync(shell, Insecure(Ssd), NullReporter.Instance, CancellationToken.None);
+            shell.ApplyExitCode = exit;
+            shell.ApplyError = "Writing /etc/docker/daemon.json on the host failed.\n";
+
+            SwarmException failed = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, CancellationToken.None));
+
+            Assert.Equal(errorId, failed.ErrorId);
+            Assert.Equal("core-01", failed.Target);
+            Assert.Contains(said, failed.Message, StringComparison.Ordinal);
+            Assert.Equal(2, shell.RoundTrips);
         }
 
         [Fact]
@@ -147,6 +252,9 @@ namespace SwarmPS.Tests
             Assert.False(plan.CaChanges);
             Assert.DoesNotContain(RemotePaths.ServerKey, shell.Read);
         }
+
+        private DockerTcpSocketService Service(CertificateAuthority? authority = null) =>
+            new DockerTcpSocketService(authority, new EngineOpener(sessions, () => throw new InvalidOperationException("No client identity in these tests.")));
 
         private static TcpSocketRequest Insecure(IReadOnlyDictionary<string, string> labels) => new TcpSocketRequest(labels, insecure: true, force: false);
 

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using SwarmPS.Engine.Docker;
 using SwarmPS.Engine.Provisioning;
 using SwarmPS.Engine.Sessions;
+using SwarmPS.Engine.Ssh;
 using SwarmPS.Tests.Fakes;
 using Xunit;
 
@@ -21,18 +22,19 @@ namespace SwarmPS.Tests
         public void Dispose() => sessions.Dispose();
 
         [Fact]
-        public async Task StoppedDuringTheRestart_RollsBackWithAnUncancelledToken_AndReportsOperationStopped()
+        public async Task StoppedDuringTheApplyScript_RollsBackWithAnUncancelledToken_AndReportsOperationStopped()
         {
             var service = Service();
             TcpSocketPlan plan = await service.PlanAsync(shell, new TcpSocketRequest(Ssd, insecure: true, force: false), NullReporter.Instance, CancellationToken.None);
             using var stop = new CancellationTokenSource();
             shell.OnCommand = command =>
             {
-                if (command == RemoteFiles.RestartEngineScript)
+                if (IsApply(command))
                 {
                     stop.Cancel();
                 }
             };
+            shell.Respond = command => IsRollback(command) ? new RemoteCommandResult(0, "engine=restarted\n", string.Empty) : null;
 
             SwarmException stopped = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, stop.Token));
 
@@ -40,34 +42,55 @@ namespace SwarmPS.Tests
             Assert.Equal(SwarmErrorKind.OperationStopped, stopped.Kind);
             Assert.Equal("core-01", stopped.Target);
             Assert.Contains("restored", stopped.Message, StringComparison.Ordinal);
-            int restartAt = shell.Commands.ToList().IndexOf(RemoteFiles.RestartEngineScript);
-            string restore = Assert.Single(shell.Commands.Skip(restartAt + 1));
-            Assert.Contains("cp -a \"$b/etc_docker_daemon.json\" /etc/docker/daemon.json", restore, StringComparison.Ordinal);
-            Assert.EndsWith(RemoteFiles.RestartEngineScript, restore, StringComparison.Ordinal);
+            Assert.Contains("the engine restarted with it", stopped.Message, StringComparison.Ordinal);
+            int applyAt = shell.Commands.ToList().FindIndex(IsApply);
+            string rollback = Assert.Single(shell.Commands.Skip(applyAt + 1));
+            Assert.True(IsRollback(rollback));
+            Assert.Contains("cp -a \"$b/etc_docker_daemon.json\" /etc/docker/daemon.json", rollback, StringComparison.Ordinal);
+            Assert.Contains("if [ -e \"$b/.activated\" ]; then restart_engine", rollback, StringComparison.Ordinal);
             Assert.False(shell.CommandTokensCancelled.Last());
         }
 
         [Fact]
-        public async Task StoppedWhileWritingFiles_PutsTheFilesBack_WithoutARestart()
+        public async Task StoppedBeforeTheApplyScript_ChangesNothing_AndRunsNothing()
+        {
+            var service = Service();
+            TcpSocketPlan plan = await service.PlanAsync(shell, new TcpSocketRequest(Ssd, insecure: true, force: false), NullReporter.Instance, CancellationToken.None);
+            using var stop = new CancellationTokenSource();
+            stop.Cancel();
+
+            SwarmException stopped = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, stop.Token));
+
+            Assert.Equal("OperationStopped", stopped.ErrorId);
+            Assert.Contains("before anything was changed", stopped.Message, StringComparison.Ordinal);
+            Assert.Empty(shell.Writes);
+            Assert.Empty(shell.Commands);
+        }
+
+        [Fact]
+        public async Task StoppedBeforeTheEngineWasTouched_SaysSo()
         {
             var service = Service();
             TcpSocketPlan plan = await service.PlanAsync(shell, new TcpSocketRequest(Ssd, insecure: true, force: false), NullReporter.Instance, CancellationToken.None);
             using var stop = new CancellationTokenSource();
             shell.OnCommand = command =>
             {
-                if (command.Contains("mkdir -p \"$b\"", StringComparison.Ordinal))
+                if (IsApply(command))
                 {
                     stop.Cancel();
                 }
             };
+            shell.Respond = command => IsRollback(command) ? new RemoteCommandResult(0, "engine=untouched\n", string.Empty) : null;
 
             SwarmException stopped = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, stop.Token));
 
             Assert.Equal("OperationStopped", stopped.ErrorId);
-            Assert.Empty(shell.Writes);
-            Assert.DoesNotContain(RemoteFiles.RestartEngineScript, shell.Commands);
             Assert.Contains("the engine was not restarted", stopped.Message, StringComparison.Ordinal);
         }
+
+        private static bool IsApply(string command) => command.Contains(ApplyScript.Marker, StringComparison.Ordinal) && command.Contains("put() {", StringComparison.Ordinal);
+
+        private static bool IsRollback(string command) => command.Contains(ApplyScript.PidFile, StringComparison.Ordinal) && !command.Contains("put() {", StringComparison.Ordinal);
 
         private DockerTcpSocketService Service() =>
             new DockerTcpSocketService(null, new EngineOpener(sessions, () => throw new InvalidOperationException("No client in these tests.")));

@@ -14,6 +14,24 @@ BeforeAll {
         Invoke-LabSsh -Node $Node -Command "sudo -n docker info --format '{{json .Labels}}'; systemctl show -p ActiveEnterTimestampMonotonic --value docker.service; sudo -n ss -ltnH | awk '{print `$4}' | grep -oE ':(2375|2376)$' | sort -u | tr '\n' ' '; echo"
     }
 
+    # The engine's process id: a restart changes it, a reload (SIGHUP) does not.
+    function script:Get-EnginePid([object] $Node) {
+        Invoke-LabSsh -Node $Node -Command 'systemctl show -p MainPID --value docker.service'
+    }
+
+    # The moment from which Get-SudoCount counts: the next whole second, waited for, so nothing earlier is counted.
+    function script:Start-SudoCount {
+        $next = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 1
+        Wait-Until { [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() -ge $next } -Timeout 2 -Interval 0.02 -Because 'the next second has begun'
+        $next
+    }
+
+    # How many scripts SwarmPS ran as root on the node since then (sudo's journal lines for "sh -c"): one per SSH
+    # round trip. The test's own checks run "sudo -n <program>" directly, so they are not counted.
+    function script:Get-SudoCount([object] $Node, [long] $Since) {
+        [int](Invoke-LabSsh -Node $Node -Command "sudo -n journalctl _COMM=sudo --since @$Since --no-pager -o cat | grep -c 'COMMAND=[^ ]*sh -c' || true")
+    }
+
     function script:Invoke-DockerCli([object] $Node, [string[]] $Arguments) {
         $tls = Join-Path $env:SWARMPS_STATE_DIR 'tls'
         & docker --tlsverify --tlscacert "$tls/ca.pem" --tlscert "$tls/client-cert.pem" --tlskey "$tls/client-key.pem" `
@@ -204,9 +222,14 @@ Describe 'Enable-DockerTcpSocket with mutual TLS (the default)' -Tag Lab {
 
     It 'changes nothing on a second run: Changed is False and the engine was not restarted' {
         $startedBefore = (Get-NodeFacts $Node1)[1]
-        $again = Enable-DockerTcpSocket -HostName $Node1.address -Label @{ storage = 'ssd' } -Confirm:$false
-        $again.Changed | Should -BeFalse
+        $pidBefore = Get-EnginePid $Node1
+        $since = Start-SudoCount
+        $took = Measure-Command { $script:Again = Enable-DockerTcpSocket -HostName $Node1.address -Label @{ storage = 'ssd' } -Confirm:$false }
+        Write-Host "TIMING second run on one host (nothing to change): $([int]$took.TotalMilliseconds) ms"
+        $Again.Changed | Should -BeFalse
         (Get-NodeFacts $Node1)[1] | Should -Be $startedBefore
+        Get-EnginePid $Node1 | Should -Be $pidBefore
+        Get-SudoCount $Node1 $since | Should -Be 1 -Because 'the plan is one round trip, and nothing is applied'
     }
 
     It 'says what it would change with -WhatIf, and changes nothing' {
@@ -214,7 +237,8 @@ Describe 'Enable-DockerTcpSocket with mutual TLS (the default)' -Tag Lab {
         # What-if text goes to the host, so read it from a child pwsh's console.
         $script = "`$env:SWARMPS_STATE_DIR='$env:SWARMPS_STATE_DIR'; `$env:SWARMPS_KNOWN_HOSTS='$env:SWARMPS_KNOWN_HOSTS'; Import-Module '$env:SWARMPS_TEST_MODULE'; Enable-DockerTcpSocket -HostName $($Node1.address) -UserName core -KeyFile '$Key' -Label 'zone=a' -WhatIf"
         $said = & dotnet pwsh -NoProfile -NonInteractive -Command $script
-        ($said -join ' ') | Should -BeLike "*What if*zone=a*restart the Docker engine*$($Node1.address)*"
+        ($said -join ' ') | Should -BeLike "*What if*zone=a*reload the Docker engine (running containers keep running)*$($Node1.address)*"
+        ($said -join ' ') | Should -Not -BeLike '*restart*'
         (Get-NodeFacts $Node1)[1] | Should -Be $startedBefore
         Invoke-DockerCli $Node1 @('info', '--format', '{{json .Labels}}') | Should -Be '["storage=ssd"]'
     }
@@ -239,13 +263,37 @@ Describe 'Enable-DockerTcpSocket with mutual TLS (the default)' -Tag Lab {
 
 Describe 'Enable-DockerTcpSocket refusals: nothing changes' -Tag Lab {
     It 'refuses to restart an engine with running containers without -Force' {
-        Invoke-LabSsh -Node $Node1 -Command "sudo -n docker run -d --name keepalive $($Lab.image) sleep 600" | Out-Null
-        $startedBefore = (Get-NodeFacts $Node1)[1]
-        { Enable-DockerTcpSocket -HostName $Node1.address -Label 'zone=a' -Confirm:$false -ErrorAction Stop } |
+        # A bare host needs the TCP socket, so a restart: running containers are a reason to refuse.
+        Invoke-LabSsh -Node $Node3 -Command "sudo -n docker run -d --name keepalive $($Lab.image) sleep 600" | Out-Null
+        $pidBefore = Get-EnginePid $Node3
+        { Enable-DockerTcpSocket -HostName $Node3.address -Credential $PasswordCredential -Label 'zone=a' -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'ContainersRunning,SwarmPS.Commands.EnableDockerTcpSocketCommand'
-        Invoke-LabSsh -Node $Node1 -Command "sudo -n docker inspect -f '{{.State.Running}}' keepalive" | Should -Be 'true'
-        (Get-NodeFacts $Node1)[1] | Should -Be $startedBefore
-        Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker rm -f keepalive' | Out-Null
+        Invoke-LabSsh -Node $Node3 -Command "sudo -n docker inspect -f '{{.State.Running}}' keepalive" | Should -Be 'true'
+        Get-EnginePid $Node3 | Should -Be $pidBefore
+        Invoke-LabSsh -Node $Node3 -Command 'test -e /etc/systemd/system/docker-tcp.socket && echo yes || echo no' | Should -Be 'no'
+        Invoke-LabSsh -Node $Node3 -Command 'sudo -n docker rm -f keepalive' | Out-Null
+    }
+
+    It 'changes only labels with a reload: no restart, no -Force, the running container untouched' {
+        Invoke-LabSsh -Node $Node1 -Command "sudo -n docker run -d --name keepalive $($Lab.image) sleep 600" | Out-Null
+        try {
+            $startedAt = Invoke-LabSsh -Node $Node1 -Command "sudo -n docker inspect -f '{{.State.StartedAt}}' keepalive"
+            $pidBefore = Get-EnginePid $Node1
+            $since = Start-SudoCount
+            $took = Measure-Command { $script:Relabeled = Enable-DockerTcpSocket -HostName $Node1.address -Label 'zone=a' -Confirm:$false -ErrorAction Stop }
+            Write-Host "TIMING label change on one host with a container running (reload): $([int]$took.TotalMilliseconds) ms"
+            $Relabeled.Changed | Should -BeTrue
+            $Relabeled.Labels.zone | Should -Be 'a'
+            $Relabeled.Labels.storage | Should -Be 'ssd'
+            # A reload may list the labels in another order than daemon.json: compare them as a set.
+            Invoke-DockerCli $Node1 @('info', '--format', '{{json .Labels}}') | ConvertFrom-Json | Sort-Object | Should -Be @('storage=ssd', 'zone=a')
+            Get-EnginePid $Node1 | Should -Be $pidBefore
+            Invoke-LabSsh -Node $Node1 -Command "sudo -n docker inspect -f '{{.State.Running}} {{.State.StartedAt}}' keepalive" | Should -Be "true $startedAt"
+            Get-SudoCount $Node1 $since | Should -Be 2 -Because 'the plan is one round trip and the apply one more'
+        }
+        finally {
+            Invoke-LabSsh -Node $Node1 -Command 'sudo -n docker rm -f keepalive' | Out-Null
+        }
     }
 
     It 'explains a broken daemon.json before changing anything' {
@@ -291,10 +339,11 @@ Describe 'Enable-DockerTcpSocket with a row per label' -Tag Lab {
             [pscustomobject]@{ HostName = $Node2.address; Label = 'zone=c' }
             [pscustomobject]@{ HostName = $Node2.address; Label = 'zone=d' }
         )
+        $node1Labels = Invoke-DockerCli $Node1 @('info', '--format', '{{json .Labels}}')
         { $rows | Enable-DockerTcpSocket -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'LabelConflict,SwarmPS.Commands.EnableDockerTcpSocketCommand'
         (Get-NodeFacts $Node2)[1] | Should -Be $startedBefore
-        Invoke-DockerCli $Node1 @('info', '--format', '{{json .Labels}}') | Should -Be '["storage=ssd"]'
+        Invoke-DockerCli $Node1 @('info', '--format', '{{json .Labels}}') | Should -Be $node1Labels
     }
 }
 
@@ -361,6 +410,21 @@ Describe 'Enable-DockerTcpSocket stopped with Ctrl+C' -Tag Lab {
         Invoke-LabSsh -Node $Node2 -Command 'ls /etc/systemd/system/docker-tcp.socket /etc/docker/daemon.json 2>/dev/null | wc -l' | Should -Be '0'
         (Get-NodeFacts $Node2)[0] | Should -Be '[]'
         (Get-NodeFacts $Node2)[2] | Should -Be ''
+    }
+}
+
+Describe 'Enable-DockerTcpSocket on a bare host, timed' -Tag Lab {
+    It 'exposes a bare host with one round trip to plan and one to apply, and says how long it took' {
+        Invoke-LabSsh -Node $Node2 -Command 'test -e /etc/systemd/system/docker-tcp.socket && echo yes || echo no' | Should -Be 'no'
+        $pidBefore = Get-EnginePid $Node2
+        $since = Start-SudoCount
+        $took = Measure-Command { $script:Fresh = Enable-DockerTcpSocket -HostName $Node2.address -Label 'storage=disk' -Confirm:$false -ErrorAction Stop }
+        Write-Host "TIMING Enable-DockerTcpSocket of one bare host with TLS (restart): $([int]$took.TotalMilliseconds) ms"
+        $Fresh.Changed | Should -BeTrue
+        $Fresh.Labels.storage | Should -Be 'disk'
+        Invoke-DockerCli $Node2 @('info', '--format', '{{json .Labels}}') | Should -Be '["storage=disk"]'
+        Get-EnginePid $Node2 | Should -Not -Be $pidBefore -Because 'the TCP socket is new, so the engine restarted'
+        Get-SudoCount $Node2 $since | Should -Be 2 -Because 'the plan is one round trip and the apply one more'
     }
 }
 

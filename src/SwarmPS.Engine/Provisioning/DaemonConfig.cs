@@ -148,6 +148,24 @@ namespace SwarmPS.Engine.Provisioning
             return left is not null && right is not null && JsonNode.DeepEquals(left, right);
         }
 
+        /// <summary>
+        /// True when both texts are JSON objects that hold the same settings apart from <c>labels</c>: the engine then
+        /// takes the change on a reload (SIGHUP), without a restart.
+        /// </summary>
+        public static bool DifferOnlyInLabels(string? a, string? b)
+        {
+            JsonObject? left = TryParseObject(a);
+            JsonObject? right = TryParseObject(b);
+            if (left is null || right is null)
+            {
+                return false;
+            }
+
+            left.Remove(LabelsKey);
+            right.Remove(LabelsKey);
+            return JsonNode.DeepEquals(left, right);
+        }
+
         private static JsonObject? TryParseObject(string? json)
         {
             try

@@ -17,7 +17,8 @@ namespace SwarmPS.Engine.Provisioning
     /// </summary>
     public sealed class DockerTcpSocketService
     {
-        private static readonly TimeSpan EngineStartTimeout = TimeSpan.FromSeconds(60);
+        // How long the new endpoint may take to answer once the engine answers on the host.
+        private static readonly TimeSpan TcpCheckTimeout = TimeSpan.FromSeconds(10);
         private static readonly TimeSpan MinimumCertificateValidity = TimeSpan.FromDays(30);
 
         // How long a rollback after Ctrl+C may take: a restore and one engine restart.
@@ -33,13 +34,19 @@ namespace SwarmPS.Engine.Provisioning
             this.engines = engines;
         }
 
-        /// <summary>Checks the host and works out what must change. Changes nothing.</summary>
+        /// <summary>Checks the host and works out what must change, in one round trip. Changes nothing.</summary>
         public async Task<TcpSocketPlan> PlanAsync(IRemoteShell session, TcpSocketRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string host = session.Name;
-            reporter.Progress("Checking systemd, Docker and sudo", 10);
-            reporter.Verbose("Checking that the host has systemd and Docker, and that sudo works.");
-            HostFacts facts = await HostFacts.GatherAsync(session, cancellationToken).ConfigureAwait(false);
+            reporter.Progress("Checking the host", 10);
+
+            // Facts and every file the plan compares, in one round trip; the server key is only looked for, never read.
+            reporter.Verbose($"Checking systemd, Docker and sudo, and reading {RemotePaths.DaemonJson}, {RemotePaths.SocketUnit} and the TLS files in {RemotePaths.TlsDirectory}.");
+            HostFacts facts = await HostFacts.GatherAsync(
+                session,
+                new[] { RemotePaths.DaemonJson, RemotePaths.SocketUnit, RemotePaths.CaCertificate, RemotePaths.ServerCertificate },
+                new[] { RemotePaths.ServerKey },
+                cancellationToken).ConfigureAwait(false);
             if (!facts.HasSystemd)
             {
                 throw new SwarmException("SystemdNotFound", SwarmErrorKind.NotInstalled,
@@ -58,12 +65,7 @@ namespace SwarmPS.Engine.Provisioning
                     $"docker.service on {host} does not start dockerd with -H fd://, so it would ignore a systemd socket unit. Restore the packaged docker.service (or its drop-ins) and run again.", host);
             }
 
-            // Every file the plan compares, in one round trip; the server key is only looked for, never read.
-            reporter.Verbose($"Reading {RemotePaths.DaemonJson}, {RemotePaths.SocketUnit} and the TLS files in {RemotePaths.TlsDirectory}.");
-            RemoteFileSet files = await session.ReadFilesAsync(
-                new[] { RemotePaths.DaemonJson, RemotePaths.SocketUnit, RemotePaths.CaCertificate, RemotePaths.ServerCertificate },
-                new[] { RemotePaths.ServerKey },
-                cancellationToken).ConfigureAwait(false);
+            RemoteFileSet files = facts.Files;
             string? currentJson = files.Content(RemotePaths.DaemonJson);
             DaemonConfig config = DaemonConfig.Parse(currentJson, RemotePaths.DaemonJson);
             if (config.HasHostsEntry)
@@ -105,6 +107,7 @@ namespace SwarmPS.Engine.Provisioning
                     // Only for -WhatIf before any CA exists: say what would be made, make nothing.
                     plan.AddChange($"create the SwarmPS CA and install its certificate in {RemotePaths.CaCertificate}");
                     plan.AddChange($"install a server certificate for {session.Name} in {RemotePaths.ServerCertificate}");
+                    plan.CaChanges = true;
                 }
                 else
                 {
@@ -112,118 +115,182 @@ namespace SwarmPS.Engine.Provisioning
                 }
             }
 
-            if (!facts.SocketEnabled || !facts.SocketActive)
+            bool socketLive = facts.SocketEnabled && facts.SocketActive;
+            if (!socketLive)
             {
                 plan.AddChange("enable and start docker-tcp.socket");
             }
 
+            // dockerd reads its listeners and TLS settings only when it starts, but reloads its labels on SIGHUP:
+            // a change of labels alone keeps the engine, and every container on it, running.
             bool labelsLive = expected.Count == facts.LiveLabels.Count && expected.All(l => facts.LiveLabels.TryGetValue(l.Key, out string? v) && v == l.Value);
-            if (plan.Changes.Count > 0 || !labelsLive || !facts.DockerActive)
+            bool restart = !facts.DockerActive || !socketLive || plan.UnitChanges || plan.CaChanges || plan.NewServerCertificate != null
+                || (plan.DaemonJsonChanges && !DaemonConfig.DifferOnlyInLabels(currentJson, plan.DesiredDaemonJson));
+            if (restart)
             {
+                plan.Engine = EngineAction.Restart;
                 plan.AddChange(facts.RunningContainers > 0
                     ? $"restart the Docker engine (stops {facts.RunningContainers} running container(s))"
                     : "restart the Docker engine");
+            }
+            else if (plan.DaemonJsonChanges || !labelsLive)
+            {
+                plan.Engine = EngineAction.Reload;
+                plan.AddChange("reload the Docker engine (running containers keep running)");
             }
 
             return plan;
         }
 
-        /// <summary>Applies a plan: back up, write, restart, verify over the new endpoint; roll back on failure.</summary>
+        /// <summary>
+        /// Applies a plan in one round trip (backup, writes, reload or restart, the wait for the engine, rollback on
+        /// failure, all in one script on the host), then checks the new endpoint with one connection.
+        /// </summary>
         public async Task<DockerConnection> ApplyAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IRemoteShell session = plan.Session;
             string host = session.Name;
-            if (plan.Facts.RunningContainers > 0 && !plan.Request.Force)
+            if (plan.Engine == EngineAction.Restart && plan.Facts.RunningContainers > 0 && !plan.Request.Force)
             {
                 throw new SwarmException("ContainersRunning", SwarmErrorKind.ResourceUnavailable,
                     $"{plan.Facts.RunningContainers} container(s) are running on {host}, and restarting the Docker engine would stop them. Stop them first, or run again with -Force. Nothing was changed.", host);
             }
 
-            reporter.Progress("Backing up configuration", 30);
-            string backup;
+            ApplyScript script = BuildScript(plan);
+            string backup = script.BackupFolder;
+            string engineStep = plan.Engine == EngineAction.Restart ? "restarting the Docker engine" : plan.Engine == EngineAction.Reload ? "reloading the Docker engine's configuration (SIGHUP; containers keep running)" : "leaving the engine as it is";
+            reporter.Verbose($"Backing up {string.Join(", ", RemotePaths.ManagedFiles)} to {backup}, writing {string.Join(", ", script.Writes)}, then {engineStep}, in one remote script.");
+            reporter.Progress(plan.Engine == EngineAction.Restart ? "Restarting the Docker engine" : plan.Engine == EngineAction.Reload ? "Reloading the Docker engine" : "Writing configuration", 40);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped, $"Stopped on {host} before anything was changed.", host);
+            }
+
+            RemoteCommandResult result;
             try
             {
-                backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
+                result = await session.SudoAsync(script.Text(), script.Input(), cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
             catch (Exception stopped) when (IsStop(stopped, cancellationToken))
             {
-                throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped,
-                    $"Stopped on {host} before anything was changed.", host, stopped);
+                throw await StoppedAsync(plan, backup, stopped).ConfigureAwait(false);
             }
 
-            bool restarting = false;
-            try
+            string failure = LastLine(result.Error);
+            switch (result.ExitCode)
             {
-                return await ApplyFromBackupAsync(plan, backup, () => restarting = true, reporter, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception stopped) when (IsStop(stopped, cancellationToken))
-            {
-                // Ctrl+C mid-change: the cancelled token must not cut the rollback short, so it gets its own, bounded one.
-                string outcome;
-                try
-                {
-                    using var rollback = new CancellationTokenSource(StopRollbackTimeout);
-                    await RemoteFiles.RestoreAsync(session, backup, NullReporter.Instance, rollback.Token, restartEngine: restarting).ConfigureAwait(false);
-                    outcome = restarting
-                        ? $"The previous configuration was restored from {backup} and the engine restarted with it."
-                        : $"The files already written were restored from {backup}; the engine was not restarted.";
-                }
-                catch (Exception rollbackFailure) when (rollbackFailure is SwarmException || rollbackFailure is OperationCanceledException)
-                {
-                    outcome = $"Rolling back did not finish within {StopRollbackTimeout.TotalSeconds} seconds ({rollbackFailure.Message}): restore by hand from {backup} (copy its files back, then systemctl daemon-reload and restart docker), or run Enable-DockerTcpSocket again.";
-                }
-
-                throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped, $"Stopped on {host} in the middle of the change. {outcome}", host, stopped);
-            }
-        }
-
-        // After Ctrl+C a remote command cut short may surface as a cancellation or as the module's own failure (its
-        // session answering "cancelled"): either way it is the stop, not a fault of the host.
-        private static bool IsStop(Exception failure, CancellationToken cancellationToken) =>
-            cancellationToken.IsCancellationRequested && (failure is OperationCanceledException || (failure is SwarmException swarm && swarm.Kind != SwarmErrorKind.OperationStopped));
-
-        private async Task<DockerConnection> ApplyFromBackupAsync(TcpSocketPlan plan, string backup, Action restarting, IOperationReporter reporter, CancellationToken cancellationToken)
-        {
-            IRemoteShell session = plan.Session;
-            string host = session.Name;
-            reporter.Progress("Writing configuration", 45);
-            try
-            {
-                await WriteFilesAsync(plan, reporter, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SwarmException writeFailure)
-            {
-                // Nothing half-applied: put back what was written; the engine still runs its old configuration.
-                await RemoteFiles.RestoreAsync(session, backup, reporter, cancellationToken, restartEngine: false).ConfigureAwait(false);
-                throw new SwarmException("ConfigurationWriteFailed", SwarmErrorKind.InvalidOperation,
-                    $"{writeFailure.Message} The files already written were restored from {backup}; the engine was not restarted.", host, writeFailure);
+                case 0:
+                    break;
+                case ApplyScript.BackupFailedExit:
+                    throw new SwarmException("BackupFailed", SwarmErrorKind.InvalidOperation,
+                        $"On {host}: {failure} Nothing was changed.", host);
+                case ApplyScript.WriteFailedExit:
+                    throw new SwarmException("ConfigurationWriteFailed", SwarmErrorKind.InvalidOperation,
+                        $"On {host}: {failure} The files already written were restored from {backup}; the engine was not restarted.", host);
+                case ApplyScript.EngineFailedExit:
+                    reporter.Warning($"The Docker engine did not come back as expected ({failure}); the backup from {backup} was restored.");
+                    throw EngineFailed(plan, failure, JournalOf(result.Output), restoredBy: plan.Engine);
+                default:
+                    throw new SwarmException("ConfigurationWriteFailed", SwarmErrorKind.InvalidOperation,
+                        $"Applying the change on {host} failed (exit {result.ExitCode}): {result.Error.Trim()} Look in {backup} for the files as they were before.", host);
             }
 
-            reporter.Progress("Restarting the Docker engine", 60);
-            reporter.Verbose("Reloading systemd, enabling docker-tcp.socket and restarting the Docker engine.");
-            restarting();
-            RemoteCommandResult restart = await session.SudoAsync(RemoteFiles.RestartEngineScript, null, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-
-            reporter.Progress("Waiting for the Engine API", 80);
-            DockerConnection? connection = null;
-            string? failure = restart.Succeeded ? null : restart.Error.Trim();
-            if (failure == null)
-            {
-                (connection, failure) = await WaitForEngineAsync(plan, reporter, cancellationToken).ConfigureAwait(false);
-            }
-
+            reporter.Progress("Checking the Engine API", 80);
+            (DockerConnection? connection, string? tcpFailure) = await ConnectOverTcpAsync(plan, reporter, cancellationToken).ConfigureAwait(false);
             if (connection != null)
             {
                 return connection;
             }
 
-            reporter.Warning($"The Docker engine did not come back as expected ({failure}); restoring the backup from {backup}.");
-            string journal = await RemoteFiles.JournalTailAsync(session, cancellationToken).ConfigureAwait(false);
-            await RemoteFiles.RestoreAsync(session, backup, reporter, cancellationToken).ConfigureAwait(false);
-            throw new SwarmException("EngineRestartFailed", SwarmErrorKind.InvalidOperation,
-                $"The Docker engine on {host} did not answer on tcp://{session.Address}:{plan.Request.Port} with the expected labels within {EngineStartTimeout.TotalSeconds} seconds ({failure}). The previous configuration was restored and the engine restarted. Last lines of the engine's journal:{Environment.NewLine}{journal}", host);
+            // The engine answers on the host but not on its endpoint: undo it all, as when it does not come back.
+            reporter.Warning($"The Docker engine answers on the host but not on tcp://{session.Address}:{plan.Request.Port} ({tcpFailure}); restoring the backup from {backup}.");
+            RemoteCommandResult rollback = await session.SudoAsync(ApplyScript.RollbackText(backup, plan.Engine), null, cancellationToken).ConfigureAwait(false);
+            RemoteCommandResult journal = await session.SudoAsync("journalctl -u docker.service -n 20 --no-pager 2>&1 || true", null, cancellationToken).ConfigureAwait(false);
+            throw EngineFailed(plan, tcpFailure!, journal.Output.TrimEnd(), restoredBy: rollback.Succeeded ? plan.Engine : (EngineAction?)null);
         }
+
+        private ApplyScript BuildScript(TcpSocketPlan plan)
+        {
+            var script = new ApplyScript($"{RemotePaths.ChangeBackups}/{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}", plan.Engine, plan.ExpectedLabels);
+            if (plan.CaChanges && authority != null)
+            {
+                script.Write(RemotePaths.CaCertificate, authority.CertificatePem, "0644");
+            }
+
+            if (plan.NewServerCertificate != null)
+            {
+                script.Write(RemotePaths.ServerCertificate, plan.NewServerCertificate.CertificatePem, "0644");
+                script.Write(RemotePaths.ServerKey, plan.NewServerCertificate.PrivateKeyPem, "0600");
+            }
+
+            if (plan.DaemonJsonChanges)
+            {
+                script.Write(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644");
+            }
+
+            // What SwarmPS's daemon.json says, kept aside: Disable-DockerTcpSocket takes out only this, keeping later edits.
+            script.Write(RemotePaths.WrittenDaemonJson, plan.DesiredDaemonJson, "0600");
+            if (plan.UnitChanges)
+            {
+                script.Write(RemotePaths.SocketUnit, plan.DesiredUnit, "0644");
+            }
+
+            return script;
+        }
+
+        // Ctrl+C mid-change: the cancelled token must not cut the rollback short, so it gets its own, bounded one.
+        private static async Task<SwarmException> StoppedAsync(TcpSocketPlan plan, string backup, Exception stopped)
+        {
+            string host = plan.Session.Name;
+            string outcome;
+            try
+            {
+                using var rollback = new CancellationTokenSource(StopRollbackTimeout);
+                RemoteCommandResult undone = await plan.Session.SudoAsync(ApplyScript.RollbackText(backup, plan.Engine), null, rollback.Token).ConfigureAwait(false);
+                string said = undone.Output.Trim();
+                if (!undone.Succeeded)
+                {
+                    throw new SwarmException("RestoreFailed", SwarmErrorKind.InvalidOperation, $"exit {undone.ExitCode}: {undone.Error.Trim()}", host);
+                }
+
+                outcome = said.EndsWith("nothing", StringComparison.Ordinal) ? "Nothing had been changed yet."
+                    : said.EndsWith("engine=restarted", StringComparison.Ordinal) ? $"The previous configuration was restored from {backup} and the engine restarted with it."
+                    : said.EndsWith("engine=reloaded", StringComparison.Ordinal) ? $"The previous configuration was restored from {backup} and the engine reloaded it."
+                    : $"The files already written were restored from {backup}; the engine was not restarted.";
+            }
+            catch (Exception rollbackFailure) when (rollbackFailure is SwarmException || rollbackFailure is OperationCanceledException)
+            {
+                outcome = $"Rolling back did not finish within {StopRollbackTimeout.TotalSeconds} seconds ({rollbackFailure.Message}): restore by hand from {backup} (copy its files back, then systemctl daemon-reload and restart docker), or run Enable-DockerTcpSocket again.";
+            }
+
+            return new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped, $"Stopped on {host} in the middle of the change. {outcome}", host, stopped);
+        }
+
+        private static SwarmException EngineFailed(TcpSocketPlan plan, string failure, string journal, EngineAction? restoredBy)
+        {
+            string host = plan.Session.Name;
+            string restored = restoredBy switch
+            {
+                EngineAction.Restart => "The previous configuration was restored and the engine restarted.",
+                EngineAction.Reload => "The previous configuration was restored and the engine reloaded it.",
+                EngineAction.None => "The previous configuration was restored.",
+                _ => "Restoring the previous configuration failed too: restore by hand from the newest folder in " + RemotePaths.ChangeBackups + ".",
+            };
+            return new SwarmException("EngineRestartFailed", SwarmErrorKind.InvalidOperation,
+                $"The Docker engine on {host} did not answer on tcp://{plan.Session.Address}:{plan.Request.Port} with the expected labels within {ApplyScript.EngineTimeout.TotalSeconds} seconds ({failure}). {restored} Last lines of the engine's journal:{Environment.NewLine}{journal}", host);
+        }
+
+        private static string JournalOf(string output) => string.Join(Environment.NewLine, output.Split('\n')
+            .Where(line => line.StartsWith(ApplyScript.JournalPrefix, StringComparison.Ordinal))
+            .Select(line => line.Substring(ApplyScript.JournalPrefix.Length).TrimEnd('\r')));
+
+        private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no reason given";
+
+        // After Ctrl+C a remote command cut short may surface as a cancellation or as the module's own failure (its
+        // session answering "cancelled"): either way it is the stop, not a fault of the host.
+        private static bool IsStop(Exception failure, CancellationToken cancellationToken) =>
+            cancellationToken.IsCancellationRequested && (failure is OperationCanceledException || (failure is SwarmException swarm && swarm.Kind != SwarmErrorKind.OperationStopped));
 
         /// <summary>
         /// Puts back every file as it was before SwarmPS first changed the host and restarts the engine.
@@ -232,21 +299,28 @@ namespace SwarmPS.Engine.Provisioning
         public static async Task<bool> DisableAsync(IRemoteShell session, bool force, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string host = session.Name;
-            if (!await WasChangedAsync(session, reporter, cancellationToken).ConfigureAwait(false))
+
+            // Whether SwarmPS changed the host, the facts, and the three versions of daemon.json, in one round trip.
+            string originalCopy = $"{RemotePaths.OriginalBackup}/{RemoteFiles.BackupName(RemotePaths.DaemonJson)}";
+            reporter.Progress("Looking for the original configuration", 10);
+            HostFacts facts = await HostFacts.GatherAsync(
+                session,
+                new[] { originalCopy, RemotePaths.WrittenDaemonJson, RemotePaths.DaemonJson },
+                new[] { RemotePaths.OriginalBackup },
+                cancellationToken).ConfigureAwait(false);
+            if (!facts.Files.Exists(RemotePaths.OriginalBackup))
             {
+                reporter.Verbose($"SwarmPS has not changed {host} (no {RemotePaths.OriginalBackup}): nothing to undo.");
                 return false;
             }
 
-            HostFacts facts = await HostFacts.GatherAsync(session, cancellationToken).ConfigureAwait(false);
             if (facts.RunningContainers > 0 && !force)
             {
                 throw new SwarmException("ContainersRunning", SwarmErrorKind.ResourceUnavailable,
                     $"{facts.RunningContainers} container(s) are running on {host}, and restarting the Docker engine would stop them. Stop them first, or run again with -Force. Nothing was changed.", host);
             }
 
-            string originalCopy = $"{RemotePaths.OriginalBackup}/{RemoteFiles.BackupName(RemotePaths.DaemonJson)}";
-            RemoteFileSet files = await session.ReadFilesAsync(
-                new[] { originalCopy, RemotePaths.WrittenDaemonJson, RemotePaths.DaemonJson }, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
+            RemoteFileSet files = facts.Files;
             DaemonJsonRevision revision = DaemonJsonRevert.Revise(files.Content(originalCopy), files.Content(RemotePaths.WrittenDaemonJson), files.Content(RemotePaths.DaemonJson));
             if (revision.Conflicts.Count > 0)
             {
@@ -320,38 +394,6 @@ namespace SwarmPS.Engine.Provisioning
         private static EngineEndpoint EndpointOf(IRemoteShell session, TcpSocketRequest request) =>
             EngineEndpoint.Tcp(session.Name, session.Address, request.Port, tls: !request.Insecure);
 
-        private async Task WriteFilesAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
-        {
-            IRemoteShell session = plan.Session;
-            if (plan.CaChanges)
-            {
-                reporter.Verbose($"Writing the SwarmPS CA certificate to {RemotePaths.CaCertificate}.");
-                await session.WriteFileAsync(RemotePaths.CaCertificate, authority!.CertificatePem, "0644", cancellationToken).ConfigureAwait(false);
-            }
-
-            if (plan.NewServerCertificate != null)
-            {
-                reporter.Verbose($"Writing the server certificate and its key to {RemotePaths.TlsDirectory} (key readable by root only).");
-                await session.WriteFileAsync(RemotePaths.ServerCertificate, plan.NewServerCertificate.CertificatePem, "0644", cancellationToken).ConfigureAwait(false);
-                await session.WriteFileAsync(RemotePaths.ServerKey, plan.NewServerCertificate.PrivateKeyPem, "0600", cancellationToken).ConfigureAwait(false);
-            }
-
-            if (plan.DaemonJsonChanges)
-            {
-                reporter.Verbose($"Writing {RemotePaths.DaemonJson}, existing settings kept.");
-                await session.WriteFileAsync(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644", cancellationToken).ConfigureAwait(false);
-            }
-
-            // What SwarmPS's daemon.json says, kept aside: Disable-DockerTcpSocket takes out only this, keeping later edits.
-            await session.WriteFileAsync(RemotePaths.WrittenDaemonJson, plan.DesiredDaemonJson, "0600", cancellationToken).ConfigureAwait(false);
-
-            if (plan.UnitChanges)
-            {
-                reporter.Verbose($"Writing {RemotePaths.SocketUnit}.");
-                await session.WriteFileAsync(RemotePaths.SocketUnit, plan.DesiredUnit, "0644", cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         private static void PlanCertificates(CertificateAuthority authority, TcpSocketPlan plan, RemoteFileSet files, IOperationReporter reporter)
         {
             IRemoteShell session = plan.Session;
@@ -379,22 +421,23 @@ namespace SwarmPS.Engine.Provisioning
             plan.AddChange($"install a server certificate for {session.Name} in {RemotePaths.ServerCertificate}");
         }
 
-        private async Task<(DockerConnection? Connection, string? Failure)> WaitForEngineAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+        // The apply script returns once the engine answers on the host with the labels, so the first connection over
+        // TCP (and TLS) normally succeeds; a few quick retries cover a socket that is still coming up, nothing more.
+        private async Task<(DockerConnection? Connection, string? Failure)> ConnectOverTcpAsync(TcpSocketPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IRemoteShell session = plan.Session;
-            DateTime deadline = DateTime.UtcNow + EngineStartTimeout;
+            DateTime deadline = DateTime.UtcNow + TcpCheckTimeout;
+            TimeSpan pause = TimeSpan.FromMilliseconds(100);
             string failure = "no answer";
-            while (DateTime.UtcNow < deadline)
+            while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 DockerConnection? connection = null;
                 try
                 {
-                    // A new client each time: the engine is restarting, and a cached one would hide that.
                     connection = await engines.OpenNewAsync(EndpointOf(session, plan.Request), NullReporter.Instance, cancellationToken).ConfigureAwait(false);
                     IReadOnlyDictionary<string, string> labels = await connection.GetLabelsAsync(cancellationToken).ConfigureAwait(false);
-                    bool expected = plan.ExpectedLabels.All(l => labels.TryGetValue(l.Key, out string? v) && v == l.Value);
-                    if (expected)
+                    if (plan.ExpectedLabels.All(l => labels.TryGetValue(l.Key, out string? v) && v == l.Value))
                     {
                         reporter.Verbose($"The Engine API answers on {connection.Uri}{(plan.Request.Insecure ? string.Empty : " with mutual TLS")} and reports the expected labels.");
 
@@ -411,10 +454,14 @@ namespace SwarmPS.Engine.Provisioning
                 }
 
                 connection?.Dispose();
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            }
+                if (DateTime.UtcNow + pause >= deadline)
+                {
+                    return (null, failure);
+                }
 
-            return (null, failure);
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+            }
         }
     }
 }

@@ -69,7 +69,7 @@ namespace SwarmPS.Engine.Provisioning
 
         internal static string BackupName(string path) => path.TrimStart('/').Replace('/', '_');
 
-        private static string RestoreLine(string f) =>
+        internal static string RestoreLine(string f) =>
             $"if [ -e \"$b/{BackupName(f)}.absent\" ]; then rm -f {f}; elif [ -e \"$b/{BackupName(f)}\" ]; then cp -a \"$b/{BackupName(f)}\" {f}; fi;";
     }
 }

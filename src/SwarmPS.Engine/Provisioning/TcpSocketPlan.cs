@@ -33,6 +33,9 @@ namespace SwarmPS.Engine.Provisioning
         /// <summary>The labels the engine must report once the change is done.</summary>
         public IReadOnlyDictionary<string, string> ExpectedLabels { get; internal set; } = new Dictionary<string, string>();
 
+        /// <summary>What the engine must do to take the change: reload (labels only; containers keep running) or restart.</summary>
+        public EngineAction Engine { get; internal set; } = EngineAction.None;
+
         internal string DesiredDaemonJson { get; set; } = string.Empty;
 
         internal bool DaemonJsonChanges { get; set; }

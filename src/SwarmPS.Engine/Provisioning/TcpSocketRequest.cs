@@ -24,6 +24,9 @@ namespace SwarmPS.Engine.Provisioning
         /// <summary>Extra DNS names and addresses for the server certificate, besides the given name and the dialled address.</summary>
         public IReadOnlyList<string> SubjectAlternativeNames { get; init; } = System.Array.Empty<string>();
 
-        public int Port => Insecure ? RemotePaths.InsecurePort : RemotePaths.TlsPort;
+        public int Port => PortOverride ?? (Insecure ? RemotePaths.InsecurePort : RemotePaths.TlsPort);
+
+        /// <summary>Another port than Docker's (2375/2376): for tests that stand up an Engine API on loopback.</summary>
+        internal int? PortOverride { get; init; }
     }
 }

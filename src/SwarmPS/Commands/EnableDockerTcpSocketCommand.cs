@@ -40,7 +40,7 @@ namespace SwarmPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] SubjectAlternativeName { get; set; } = Array.Empty<string>();
 
-        /// <summary>Restart the engine even when containers are running; they stop.</summary>
+        /// <summary>Restart the engine even when containers are running; they stop. Not needed when only labels change: the engine reloads them.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 

@@ -51,6 +51,9 @@
         'New-SwarmConfig'
         'Get-SwarmConfig'
         'Remove-SwarmConfig'
+        'New-SwarmNetwork'
+        'Get-SwarmNetwork'
+        'Remove-SwarmNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

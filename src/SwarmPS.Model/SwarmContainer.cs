@@ -27,6 +27,7 @@ namespace SwarmPS
             Health = data.Health;
             Changed = data.Changed;
             Mounts = data.Mounts.ToArray();
+            Networks = data.Networks.ToArray();
         }
 
         /// <summary>The service name for a swarm task (db), else the container name.</summary>
@@ -79,6 +80,9 @@ namespace SwarmPS
         /// <summary>The container's mounts in --mount syntax: type=volume,source=dbdata,target=/var/lib/mysql.</summary>
         public IReadOnlyList<string> Mounts { get; }
 
+        /// <summary>The networks the container is on (overlay networks by name; ingress when it publishes through the routing mesh).</summary>
+        public IReadOnlyList<string> Networks { get; }
+
         /// <summary>node/name, as classic swarm's docker ps named containers.</summary>
         public override string ToString() => string.IsNullOrEmpty(Node) ? Name : $"{Node}/{Name}";
     }
@@ -121,5 +125,7 @@ namespace SwarmPS
         public bool Changed { get; init; }
 
         public IEnumerable<string> Mounts { get; init; } = Array.Empty<string>();
+
+        public IEnumerable<string> Networks { get; init; } = Array.Empty<string>();
     }
 }

@@ -42,6 +42,7 @@ namespace SwarmPS.Engine.Workloads
                     .ToList(),
                 Cluster = cluster,
                 Mounts = (container.Mounts ?? new List<MountPoint>()).Select(Storage.MountParser.Format).ToList(),
+                Networks = (container.NetworkSettings?.Networks?.Keys ?? (ICollection<string>)Array.Empty<string>()).OrderBy(n => n, StringComparer.Ordinal).ToList(),
             });
         }
 
@@ -79,6 +80,11 @@ namespace SwarmPS.Engine.Workloads
                 Cluster = cluster,
                 Changed = changed,
                 Mounts = (spec?.Mounts ?? new List<Mount>()).Select(Storage.MountParser.Format).ToList(),
+                Networks = (task.NetworksAttachments ?? new List<NetworkAttachment>())
+                    .Select(a => a.Network?.Spec?.Name ?? string.Empty)
+                    .Where(n => n.Length > 0)
+                    .OrderBy(n => n, StringComparer.Ordinal)
+                    .ToList(),
             });
         }
 

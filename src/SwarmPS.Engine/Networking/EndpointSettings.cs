@@ -82,7 +82,7 @@ namespace SwarmPS.Engine.Networking
 
         /// <summary>The networks joined, by target (the network's id as swarm keeps it), with aliases and driver options, sorted.</summary>
         public static string DescribeNetworks(ServiceSpec spec) => string.Join(", ", NetworkService.AttachmentsOf(spec)
-            .Select(n => NetworkAttachment.Describe(n.Target ?? string.Empty, n.Aliases, n.DriverOpts))
+            .Select(n => NetworkReference.Describe(n.Target ?? string.Empty, n.Aliases, n.DriverOpts))
             .OrderBy(n => n, StringComparer.Ordinal));
 
         private static string Describe(PortConfig port)

@@ -200,10 +200,10 @@ namespace SwarmPS.Engine.Networking
             return settings with { Networks = Resolve(container, settings.Networks, networks.ToList()) };
         }
 
-        public static IReadOnlyList<NetworkAttachment> Resolve(string container, IReadOnlyList<NetworkAttachment> attachments, IReadOnlyList<NetworkResponse> networks)
+        public static IReadOnlyList<NetworkReference> Resolve(string container, IReadOnlyList<NetworkReference> attachments, IReadOnlyList<NetworkResponse> networks)
         {
-            var resolved = new List<NetworkAttachment>();
-            foreach (NetworkAttachment attachment in attachments)
+            var resolved = new List<NetworkReference>();
+            foreach (NetworkReference attachment in attachments)
             {
                 NetworkResponse? network = networks.FirstOrDefault(n => n.Name == attachment.Network) ?? networks.FirstOrDefault(n => n.ID == attachment.Network);
                 if (network == null)

@@ -99,7 +99,7 @@ namespace SwarmPS.Engine.Workloads
         /// The swarm networks the container joins, all of them (an empty list leaves every network). Ids are filled in by
         /// <see cref="Networking.NetworkService.ResolveAsync"/> before the spec is built.
         /// </summary>
-        public IReadOnlyList<Networking.NetworkAttachment>? Networks { get; init; }
+        public IReadOnlyList<Networking.NetworkReference>? Networks { get; init; }
 
         /// <summary>vip (a virtual IP in front of the replicas) or dnsrr (the name resolves to the replicas' own addresses).</summary>
         public string? EndpointMode { get; init; }

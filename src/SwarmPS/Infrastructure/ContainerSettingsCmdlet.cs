@@ -199,7 +199,7 @@ namespace SwarmPS.Infrastructure
             }, Mount, Volume) with
             {
                 Configs = Config == null ? null : Engine.Objects.ObjectReference.ParseAll(Config, Engine.Objects.ObjectKind.Config),
-                Networks = Network == null ? null : Engine.Networking.NetworkAttachment.ParseAll(Network),
+                Networks = Network == null ? null : Engine.Networking.NetworkReference.ParseAll(Network),
                 EndpointMode = EndpointMode?.ToLowerInvariant(),
                 PublishMode = PublishMode?.ToLowerInvariant(),
             };

@@ -6,11 +6,11 @@ using Docker.DotNet.Models;
 namespace SwarmPS.Engine.Networking
 {
     /// <summary>
-    /// A container's attachment to a swarm network, in the Docker CLI's --network syntax (docker/cli opts/network.go):
+    /// A container's reference to a swarm network it joins, in the Docker CLI's --network syntax (docker/cli opts/network.go):
     /// <c>appnet</c>, or <c>name=appnet,alias=db,alias=primary,driver-opt=com.docker.network.driver.mtu=1400</c>.
     /// <see cref="Id"/> is filled in once the network is found in the cluster.
     /// </summary>
-    public sealed record NetworkAttachment
+    public sealed record NetworkReference
     {
         private const string Example = "-Network appnet or -Network name=appnet,alias=db,alias=primary";
 
@@ -51,7 +51,7 @@ namespace SwarmPS.Engine.Networking
         }
 
         /// <summary>Parses one attachment as docker service create --network does; NetworkInvalid otherwise.</summary>
-        public static NetworkAttachment Parse(string text)
+        public static NetworkReference Parse(string text)
         {
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -61,7 +61,7 @@ namespace SwarmPS.Engine.Networking
             string trimmed = text.Trim();
             if (!trimmed.Contains('='))
             {
-                return new NetworkAttachment { Network = NetworkRequest.RequireSyntax(trimmed, "NetworkInvalid") };
+                return new NetworkReference { Network = NetworkRequest.RequireSyntax(trimmed, "NetworkInvalid") };
             }
 
             string network = string.Empty;
@@ -112,13 +112,13 @@ namespace SwarmPS.Engine.Networking
                 throw Invalid($"'{text}' does not say which network: give name=NETWORK.", text);
             }
 
-            return new NetworkAttachment { Network = NetworkRequest.RequireSyntax(network, "NetworkInvalid"), Aliases = aliases, DriverOptions = options };
+            return new NetworkReference { Network = NetworkRequest.RequireSyntax(network, "NetworkInvalid"), Aliases = aliases, DriverOptions = options };
         }
 
         /// <summary>Parses every attachment and refuses one network given twice (swarm would refuse the spec).</summary>
-        public static IReadOnlyList<NetworkAttachment> ParseAll(IEnumerable<string> texts)
+        public static IReadOnlyList<NetworkReference> ParseAll(IEnumerable<string> texts)
         {
-            List<NetworkAttachment> attachments = texts.Select(Parse).ToList();
+            List<NetworkReference> attachments = texts.Select(Parse).ToList();
             string? twice = attachments.GroupBy(a => a.Network, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).FirstOrDefault();
             if (twice != null)
             {

@@ -28,7 +28,7 @@ echo made
 '@ -replace 'BASE', $Lab.image -replace 'CLIENT', $ClientImage
     foreach ($node in $Lab.nodes) {
         $made = Invoke-LabSsh -Node $node -Command $build
-        if ($made[-1] -ne 'made') { throw "Could not make the client image on $($node.name): $made" }
+        if (@($made)[-1] -ne 'made') { throw "Could not make the client image on $($node.name): $made" }
     }
 
     # Runs a command in a running container of the service, with docker exec on the node it runs on.
@@ -91,6 +91,7 @@ Describe 'Overlay networks' -Tag Lab {
         $web.Node | Should -Not -Be (Get-SwarmContainer -Name db).Node
         $web.Networks | Should -Contain 'appnet'
 
+        Wait-Until -Timeout 30 -Interval 1 -Because 'Docker''s DNS on appnet answers for db' { @(Invoke-InContainer web 'getent hosts db')[0] -match '^10\.' }
         $resolved = @(Invoke-InContainer web 'getent hosts db')
         $resolved[0] | Should -Match '^10\.231\.77\.\d+\s+db$'
         $address = ($resolved[0] -split '\s+')[0]

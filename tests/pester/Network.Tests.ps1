@@ -20,12 +20,12 @@ BeforeAll {
 set -e
 files="usr/bin/getent etc/nsswitch.conf $(ldd /usr/bin/getent | grep -o '/[^ ]*' | sed 's|^/||') $(ls /lib/*-linux-gnu/libnss_dns.so.2 /lib/*-linux-gnu/libnss_files.so.2 /lib/*-linux-gnu/libresolv.so.2 2>/dev/null | sed 's|^/||')"
 sudo -n docker rm -f getentbase >/dev/null 2>&1 || true
-sudo -n docker create --name getentbase BASE >/dev/null
+sudo -n docker create --name getentbase @BASE_IMAGE@ >/dev/null
 sudo -n tar -chf - -C / $(echo $files | tr ' ' '\n' | sort -u) | sudo -n docker cp - getentbase:/
-sudo -n docker commit getentbase CLIENT >/dev/null
+sudo -n docker commit getentbase @CLIENT_IMAGE@ >/dev/null
 sudo -n docker rm getentbase >/dev/null
 echo made
-'@ -replace 'BASE', $Lab.image -replace 'CLIENT', $ClientImage
+'@ -creplace '@BASE_IMAGE@', $Lab.image -creplace '@CLIENT_IMAGE@', $ClientImage
     foreach ($node in $Lab.nodes) {
         $made = Invoke-LabSsh -Node $node -Command $build
         if (@($made)[-1] -ne 'made') { throw "Could not make the client image on $($node.name): $made" }

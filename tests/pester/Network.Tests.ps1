@@ -95,7 +95,16 @@ Describe 'Overlay networks' -Tag Lab {
         $resolved = @(Invoke-InContainer web 'getent hosts db')
         $resolved[0] | Should -Match '^10\.231\.77\.\d+\s+db$'
         $address = ($resolved[0] -split '\s+')[0]
-        Wait-Until -Timeout 30 -Interval 1 -Because 'db answers on the overlay network' { (Invoke-InContainer web "wget -q -T 5 -O - http://$address/") -eq 'db-over-overlay' }
+        $answer = $null
+        try {
+            Wait-Until -Timeout 30 -Interval 1 -Because 'db answers on the overlay network' { ($script:answer = @(Invoke-InContainer web "wget -q -T 5 -O - http://$address/ 2>&1")) -eq 'db-over-overlay' }
+        }
+        catch {
+            # Say what the network did, not only that the wait ran out.
+            $ping = Invoke-InContainer web "ping -c 2 -W 2 $address 2>&1"
+            $dbNode = (Get-SwarmContainer -Name db).Node
+            throw "web ($($web.Node)) could not fetch from db ($dbNode) at ${address}: wget said '$($script:answer -join ' ')'; ping said '$($ping -join ' ')'. $_"
+        }
         Invoke-InContainer web "wget -q -T 5 -O - http://$address/" | Should -Be 'db-over-overlay'
         # The alias given with -Network resolves on the network too.
         @(Invoke-InContainer web 'getent hosts frontend')[0] | Should -Match '^10\.231\.77\.\d+\s+frontend$'

@@ -102,8 +102,10 @@ Describe 'Overlay networks' -Tag Lab {
         catch {
             # Say what the network did, not only that the wait ran out.
             $ping = Invoke-InContainer web "ping -c 2 -W 2 $address 2>&1"
+            $fetch = Invoke-InContainer web "sh -c 'wget -T 5 -O - http://$address/ 2>&1; echo rc=`$?'"
+            $listening = Invoke-InContainer db "sh -c 'ps; netstat -ltn; ls -l /www' 2>&1"
             $dbNode = (Get-SwarmContainer -Name db).Node
-            throw "web ($($web.Node)) could not fetch from db ($dbNode) at ${address}: wget said '$($script:answer -join ' ')'; ping said '$($ping -join ' ')'. $_"
+            throw "web ($($web.Node)) could not fetch from db ($dbNode) at ${address}: wget said '$($fetch -join ' | ')'; ping said '$($ping -join ' ')'; in db: '$($listening -join ' | ')'. $_"
         }
         Invoke-InContainer web "wget -q -T 5 -O - http://$address/" | Should -Be 'db-over-overlay'
         # The alias given with -Network resolves on the network too.

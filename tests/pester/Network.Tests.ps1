@@ -95,7 +95,7 @@ Describe 'Overlay networks' -Tag Lab {
         $resolved = @(Invoke-InContainer web 'getent hosts db')
         $resolved[0] | Should -Match '^10\.231\.77\.\d+\s+db$'
         $address = ($resolved[0] -split '\s+')[0]
-        $Fetch = "sh -c 'printf \"GET / HTTP/1.0\\r\\n\\r\\n\" | nc -w 5 $address 80'"
+        $Fetch = 'sh -c ''printf "GET / HTTP/1.0\r\n\r\n" | nc -w 5 {0} 80''' -f $address
         try {
             # busybox-static's wget looks the port name up through NSS and segfaults; nc takes the number as it is.
             Wait-Until -Timeout 30 -Interval 1 -Because 'db answers on the overlay network' { @(Invoke-InContainer web $Fetch) -contains 'db-over-overlay' }
@@ -106,7 +106,7 @@ Describe 'Overlay networks' -Tag Lab {
             $fetch = Invoke-InContainer web "$Fetch 2>&1"
             $listening = Invoke-InContainer db "sh -c 'ps; netstat -ltn; ls -l /www' 2>&1"
             $dbNode = (Get-SwarmContainer -Name db).Node
-            throw "web ($($web.Node)) could not fetch from db ($dbNode) at ${address}: wget said '$($fetch -join ' | ')'; ping said '$($ping -join ' ')'; in db: '$($listening -join ' | ')'. $_"
+            throw "web ($($web.Node)) could not fetch from db ($dbNode) at ${address}: nc said '$($fetch -join ' | ')'; ping said '$($ping -join ' ')'; in db: '$($listening -join ' | ')'. $_"
         }
         @(Invoke-InContainer web $Fetch) | Should -Contain 'db-over-overlay'
         # The alias given with -Network resolves on the network too.

@@ -52,6 +52,9 @@
         'New-SwarmConfig'
         'Get-SwarmConfig'
         'Remove-SwarmConfig'
+        'New-SwarmNetwork'
+        'Get-SwarmNetwork'
+        'Remove-SwarmNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

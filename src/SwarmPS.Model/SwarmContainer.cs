@@ -30,6 +30,7 @@ namespace SwarmPS
             Mode = data.Mode;
             PlacementPreferences = data.PlacementPreferences.ToArray();
             MaxReplicasPerNode = data.MaxReplicasPerNode;
+            Networks = data.Networks.ToArray();
         }
 
         /// <summary>The service name for a swarm task (db), else the container name.</summary>
@@ -91,6 +92,9 @@ namespace SwarmPS
         /// <summary>The most containers of the service on one node; 0 is no limit.</summary>
         public ulong MaxReplicasPerNode { get; }
 
+        /// <summary>The networks the container is on (overlay networks by name; ingress when it publishes through the routing mesh).</summary>
+        public IReadOnlyList<string> Networks { get; }
+
         /// <summary>node/name, as classic swarm's docker ps named containers.</summary>
         public override string ToString() => string.IsNullOrEmpty(Node) ? Name : $"{Node}/{Name}";
     }
@@ -139,5 +143,7 @@ namespace SwarmPS
         public IEnumerable<string> PlacementPreferences { get; init; } = Array.Empty<string>();
 
         public ulong MaxReplicasPerNode { get; init; }
+
+        public IEnumerable<string> Networks { get; init; } = Array.Empty<string>();
     }
 }

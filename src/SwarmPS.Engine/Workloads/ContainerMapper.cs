@@ -42,6 +42,7 @@ namespace SwarmPS.Engine.Workloads
                     .ToList(),
                 Cluster = cluster,
                 Mounts = (container.Mounts ?? new List<MountPoint>()).Select(Storage.MountParser.Format).ToList(),
+                Networks = (container.NetworkSettings?.Networks?.Keys ?? (ICollection<string>)Array.Empty<string>()).OrderBy(n => n, StringComparer.Ordinal).ToList(),
             });
         }
 
@@ -82,6 +83,11 @@ namespace SwarmPS.Engine.Workloads
                 Mode = mode,
                 PlacementPreferences = (task.Spec?.Placement?.Preferences ?? new List<PlacementPreference>()).Select(PlacementPreferences.Format).ToList(),
                 MaxReplicasPerNode = task.Spec?.Placement?.MaxReplicas ?? 0,
+                Networks = (task.NetworksAttachments ?? new List<NetworkAttachment>())
+                    .Select(a => a.Network?.Spec?.Name ?? string.Empty)
+                    .Where(n => n.Length > 0)
+                    .OrderBy(n => n, StringComparer.Ordinal)
+                    .ToList(),
             });
         }
 

@@ -107,6 +107,18 @@ namespace SwarmPS.Engine.Workloads
         /// <summary>The most tasks of this container on one node; 0 is no limit (replicated mode only).</summary>
         public ulong? MaxReplicasPerNode { get; init; }
 
+        /// <summary>
+        /// The swarm networks the container joins, all of them (an empty list leaves every network). Ids are filled in by
+        /// <see cref="Networking.NetworkService.ResolveAsync"/> before the spec is built.
+        /// </summary>
+        public IReadOnlyList<Networking.NetworkReference>? Networks { get; init; }
+
+        /// <summary>vip (a virtual IP in front of the replicas) or dnsrr (the name resolves to the replicas' own addresses).</summary>
+        public string? EndpointMode { get; init; }
+
+        /// <summary>host (the port on the node that runs each replica, the default) or ingress (the routing mesh, on every node) for the published ports.</summary>
+        public string? PublishMode { get; init; }
+
         /// <summary>True when any resource setting is given.</summary>
         public bool HasReservation => ReserveCpu != null || ReserveMemory != null;
     }

@@ -89,6 +89,7 @@ namespace SwarmPS.Engine.Workloads
             ServicePlacement.RequireModeSettings(name, service.Spec?.Mode?.Global != null, settings);
 
             settings = await Objects.ClusterObjectService.ResolveAsync(context.RequireManager(), name, settings, cancellationToken).ConfigureAwait(false);
+            settings = await Networking.NetworkService.ResolveAsync(context.RequireManager(), name, settings, cancellationToken).ConfigureAwait(false);
             ServiceSpec after = ServiceSpecEditor.Apply(service.Spec!, settings);
             IReadOnlyList<PlacementConstraint> constraints = ConstraintParser.ParseAll(after.TaskTemplate?.Placement?.Constraints ?? new List<string>());
             RegistryLogin? login = null;
@@ -102,6 +103,12 @@ namespace SwarmPS.Engine.Workloads
             }
 
             IReadOnlyList<FieldChange> changes = ServiceSpecEditor.Compare(service.Spec!, after);
+            if (changes.Any(c => c.Field == "Networks"))
+            {
+                // Swarm keeps networks by id; the plan shows their names.
+                changes = Networking.NetworkService.WithNames(changes, (await context.RequireManager().ListNetworksAsync(cancellationToken).ConfigureAwait(false)).ToList());
+            }
+
             if (changes.Count == 0)
             {
                 return new ContainerChangePlan(service, after, changes, ContainerChangeKind.Update);

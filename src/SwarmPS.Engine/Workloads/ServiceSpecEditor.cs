@@ -65,14 +65,7 @@ namespace SwarmPS.Engine.Workloads
 
             ApplyEnvironment(container, settings);
 
-            if (settings.Publish != null)
-            {
-                spec.EndpointSpec = settings.Publish.Count == 0 ? null : new EndpointSpec
-                {
-                    // Host mode: the port is on the address of the node the container landed on, as docker ps shows it.
-                    Ports = settings.Publish.Select(p => new PortConfig { Protocol = p.Protocol, TargetPort = p.Target, PublishedPort = p.Published == 0 ? null : p.Published, PublishMode = "host" }).ToList(),
-                };
-            }
+            Networking.EndpointSettings.Apply(spec, settings);
 
             if (settings.Constraints != null)
             {
@@ -123,7 +116,9 @@ namespace SwarmPS.Engine.Workloads
                 fields.Add(Field($"Env {(equals < 0 ? variable : variable.Substring(0, equals))}", equals < 0 ? string.Empty : variable.Substring(equals + 1)));
             }
 
-            fields.Add(Field("Ports", string.Join(", ", (spec.EndpointSpec?.Ports ?? new List<PortConfig>()).Select(p => new PortSpec(p.PublishedPort ?? 0, p.TargetPort ?? 0, p.Protocol ?? "tcp").ToString()))));
+            fields.Add(Field("Ports", Networking.EndpointSettings.DescribePorts(spec.EndpointSpec)));
+            fields.Add(Field("EndpointMode", Networking.EndpointSettings.ModeOf(spec.EndpointSpec)));
+            fields.Add(Field("Networks", Networking.EndpointSettings.DescribeNetworks(spec)));
             fields.Add(Field("Constraints", string.Join(", ", (spec.TaskTemplate?.Placement?.Constraints ?? new List<string>()).OrderBy(c => c, StringComparer.Ordinal))));
             // The order of preferences matters (the first splits first), so it is kept.
             fields.Add(Field("PlacementPreferences", string.Join(", ", (spec.TaskTemplate?.Placement?.Preferences ?? new List<PlacementPreference>()).Select(PlacementPreferences.Format))));

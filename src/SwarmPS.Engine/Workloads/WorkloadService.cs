@@ -57,6 +57,8 @@ namespace SwarmPS.Engine.Workloads
 
             // The cluster secrets and configs it references exist (SecretNotFound before anything is created).
             request = request with { Settings = await Objects.ClusterObjectService.ResolveAsync(manager, request.Name, request.Settings, cancellationToken).ConfigureAwait(false) };
+            // The networks it joins are the swarm's (NetworkNotFound, NetworkNotOverlay before anything is created).
+            request = request with { Settings = await Networking.NetworkService.ResolveAsync(manager, request.Name, request.Settings, cancellationToken).ConfigureAwait(false) };
 
             reporter.Verbose($"Nodes that satisfy the constraints: {string.Join(", ", matching.Select(n => n.Hostname))}.");
             await Storage.BindSources.RequireAsync(context, request.Name, request.Settings.Mounts, matching, reporter, cancellationToken).ConfigureAwait(false);

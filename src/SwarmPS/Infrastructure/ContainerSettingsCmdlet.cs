@@ -157,6 +157,33 @@ namespace SwarmPS.Infrastructure
         [Parameter]
         public uint? MaxReplicasPerNode { get; set; }
 
+        /// <summary>
+        /// Swarm networks to join, in the Docker CLI's --network syntax: appnet, or name=appnet,alias=db,alias=primary
+        /// (further names on that network) and driver-opt=KEY=VALUE. Each must be an overlay network of the cluster
+        /// (New-SwarmNetwork). Containers on one network reach each other by name. On Set-SwarmContainer they replace the
+        /// current networks (an empty array leaves them all).
+        /// </summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(NetworkNameCompleter))]
+        public string[]? Network { get; set; }
+
+        /// <summary>
+        /// How other containers reach this one by name: Vip (one virtual IP in front of the replicas, swarm's default) or
+        /// Dnsrr (the name resolves to the replicas' own addresses, round robin). Dnsrr cannot go with -PublishMode Ingress.
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Vip", "Dnsrr", IgnoreCase = true)]
+        public string? EndpointMode { get; set; }
+
+        /// <summary>
+        /// How -Publish ports are published: Host (the default: on the node that runs each replica, which Get-SwarmContainer
+        /// shows) or Ingress (the routing mesh: the port on every node, balanced over the replicas).
+        /// </summary>
+        [Parameter]
+        [ValidateSet("Ingress", "Host", IgnoreCase = true)]
+        public string? PublishMode { get; set; }
+
         /// <summary>The settings given on the command line; SwarmException for a value that does not parse.</summary>
         internal ContainerSettings BuildSettings()
         {
@@ -196,6 +223,9 @@ namespace SwarmPS.Infrastructure
                 Global = Mode == null ? null : string.Equals(Mode, "Global", System.StringComparison.OrdinalIgnoreCase),
                 PlacementPreferences = PlacementPreference == null ? null : PlacementPreferences.ParseAll(PlacementPreference),
                 MaxReplicasPerNode = MaxReplicasPerNode,
+                Networks = Network == null ? null : Engine.Networking.NetworkReference.ParseAll(Network),
+                EndpointMode = EndpointMode?.ToLowerInvariant(),
+                PublishMode = PublishMode?.ToLowerInvariant(),
             };
         }
 

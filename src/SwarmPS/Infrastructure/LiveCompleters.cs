@@ -41,7 +41,7 @@ namespace SwarmPS.Infrastructure
                 .Select(v => new CompletionResult(v.Contains(' ') ? $"'{v}'" : v, v, CompletionResultType.ParameterValue, $"{tooltip} {v}"));
         }
 
-        private static T? Run<T>(Func<ClusterContext, CancellationToken, Task<T>> read, IDictionary fakeBoundParameters)
+        internal static T? Run<T>(Func<ClusterContext, CancellationToken, Task<T>> read, IDictionary fakeBoundParameters)
             where T : class
         {
             try

@@ -156,7 +156,11 @@ namespace SwarmPS.Tests.Fakes
 
         public Task<string> CreateNetworkAsync(NetworksCreateParameters parameters, CancellationToken cancellationToken) => Call("NetworkCreateFailed", cancellationToken, () =>
         {
-            var network = new NetworkResponse { ID = "net" + Networks.Count, Name = parameters.Name, Driver = parameters.Driver, Labels = parameters.Labels, Scope = "swarm" };
+            var network = new NetworkResponse
+            {
+                ID = "net" + Networks.Count, Name = parameters.Name, Driver = parameters.Driver, Labels = parameters.Labels, Scope = "swarm",
+                Attachable = parameters.Attachable, Internal = parameters.Internal, Options = parameters.Options, IPAM = parameters.IPAM,
+            };
             Networks.Add(network);
             return network.ID;
         });

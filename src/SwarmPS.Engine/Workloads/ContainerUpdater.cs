@@ -118,10 +118,7 @@ namespace SwarmPS.Engine.Workloads
             ServicePlacement.RequireRoom(name, after, eligible);
             if (changes.Any(c => c.Field is "PlacementPreferences" or "Constraints"))
             {
-                foreach (string unused in ServicePlacement.UnusedPreferences(after, eligible))
-                {
-                    reporter.Warning($"No node that can take '{name}' has the label of the preference spread={unused}, so it spreads nothing. Label the nodes (Set-SwarmNode -Label) or fix the preference.");
-                }
+                ServicePlacement.WarnUnusedPreferences(name, after, eligible, reporter);
             }
             if (changes.Any(c => c.Field is "Mounts" or "Constraints"))
             {

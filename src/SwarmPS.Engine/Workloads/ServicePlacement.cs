@@ -57,6 +57,15 @@ namespace SwarmPS.Engine.Workloads
             }
         }
 
+        /// <summary>Warns of each spread preference over a label no eligible node has, for New- and Set-SwarmContainer alike.</summary>
+        public static void WarnUnusedPreferences(string container, ServiceSpec spec, IReadOnlyList<NodeFacts> eligible, IOperationReporter reporter)
+        {
+            foreach (string unused in UnusedPreferences(spec, eligible))
+            {
+                reporter.Warning($"No node that can take '{container}' has the label of the preference spread={unused}, so it spreads nothing. Label the nodes (Set-SwarmNode -Label) or fix the preference.");
+            }
+        }
+
         /// <summary>A spread over a label that no eligible node has puts every task in one group: it spreads nothing.</summary>
         public static IReadOnlyList<string> UnusedPreferences(ServiceSpec spec, IReadOnlyList<NodeFacts> eligible) =>
             (spec.TaskTemplate?.Placement?.Preferences ?? new List<PlacementPreference>())

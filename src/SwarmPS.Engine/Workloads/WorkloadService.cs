@@ -50,10 +50,7 @@ namespace SwarmPS.Engine.Workloads
                 request with { Settings = new ContainerSettings { Global = request.Settings.Global, PlacementPreferences = request.Settings.PlacementPreferences, MaxReplicasPerNode = request.Settings.MaxReplicasPerNode } },
                 Array.Empty<PortSpec>(), Array.Empty<SecretReference>());
             ServicePlacement.RequireRoom(request.Name, placement, matching);
-            foreach (string unused in ServicePlacement.UnusedPreferences(placement, matching))
-            {
-                reporter.Warning($"No node that can take '{request.Name}' has the label of the preference spread={unused}, so it spreads nothing. Label the nodes (Set-SwarmNode -Label) or fix the preference.");
-            }
+            ServicePlacement.WarnUnusedPreferences(request.Name, placement, matching, reporter);
 
             // The cluster secrets and configs it references exist (SecretNotFound before anything is created).
             request = request with { Settings = await Objects.ClusterObjectService.ResolveAsync(manager, request.Name, request.Settings, cancellationToken).ConfigureAwait(false) };

@@ -1,79 +1,180 @@
 #requires -Version 7.4
 <#
 .SYNOPSIS
-    Measures SwarmPS against the lab: connecting to hosts in parallel versus one at a time, the first
-    and the second (idempotent) Enable-DockerTcpSocket, cluster formation, and container start.
+    Times bare hosts to a labeled swarm on the lab: the hand-written baseline script against SwarmPS with mutual TLS
+    and SwarmPS over SSH only, for several cluster sizes, from freshly reset nodes every time, in one run.
 .DESCRIPTION
-    Performance is measured here, never asserted in tests. Run with the lab up and the module built:
-        dotnet pwsh ./build.ps1 -Task Lab; dotnet pwsh ./build.ps1 -Task Build
-        dotnet pwsh ./bench/Measure-Provisioning.ps1 -Repeat 3
-    Writes one line per measurement (median of -Repeat runs) and the whole table as JSON to -OutputPath.
-    The lab is reset before each run, so every run starts from bare hosts.
+    Performance is measured here, never asserted in tests. Run with the module built; the lab is brought up (or
+    resized) to the largest size asked, and reset before every sample:
+        dotnet pwsh ./build.ps1 -Task Build
+        dotnet pwsh ./bench/Measure-Provisioning.ps1                       # 1, 3, 5, 8 nodes, 3 rounds
+        dotnet pwsh ./bench/Measure-Provisioning.ps1 -Nodes 5 -Rounds 5
+    Each round runs every size and every variant, in an order that rotates from round to round, so drift on the
+    machine touches all of them alike. The variants:
+      Baseline  bench/baseline-seed.sh: ssh and the docker CLI, every host at once, plain TCP on 2375.
+      Tls       SwarmPS: Connect-SwarmHost, Enable-DockerTcpSocket with the labels, New-SwarmCluster,
+                Start-SwarmManager, Join-SwarmNode (mutual TLS on 2376).
+      Ssh       SwarmPS over SSH only: Connect-SwarmHost, Set-DockerHost with the labels, then the same swarm
+                commands with -Transport Ssh (no TCP socket, no engine restart).
+    At -DayTwoNodes (5) both SwarmPS variants also time the second run (nothing to change), and a label change on
+    every host with a container running on each (engine pids and container start times compared before and after).
+    The Tls variant times warm Get-SwarmNode and Get-SwarmContainer against one raw GET /nodes at every size.
+    Prints medians and the ratios to the baseline; writes every sample and the summary as JSON to -OutputPath.
 #>
 [CmdletBinding()]
 param(
-    [ValidateRange(1, 20)] [int] $Repeat = 3,
+    [ValidateRange(1, 16)] [int[]] $Nodes = @(1, 3, 5, 8),
+    [ValidateRange(1, 20)] [int] $Rounds = 3,
+    [ValidateSet('Baseline', 'Tls', 'Ssh')] [string[]] $Variant = @('Baseline', 'Tls', 'Ssh'),
+    [int] $DayTwoNodes = 5,
     [string] $OutputPath = (Join-Path $PSScriptRoot '../out/bench/provisioning.json')
 )
 
 $ErrorActionPreference = 'Stop'
-$root = Resolve-Path (Join-Path $PSScriptRoot '..')
+$PSStyle.OutputRendering = 'PlainText'
+$root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+$labScript = Join-Path $root 'tests/lab/lab.sh'
 $labDir = if ($env:SWARMPS_LAB_DIR) { $env:SWARMPS_LAB_DIR } else { Join-Path $root 'out/lab' }
+$modulePath = Join-Path $root 'out/SwarmPS/SwarmPS.psd1'
+if (-not (Test-Path $modulePath)) { throw "Build the module first: dotnet pwsh ./build.ps1 -Task Build" }
+
+$largest = ($Nodes | Measure-Object -Maximum).Maximum
+& bash $labScript up --nodes $largest
+if ($LASTEXITCODE) { throw "The lab did not come up with $largest nodes." }
 $lab = Get-Content -Raw (Join-Path $labDir 'lab.json') | ConvertFrom-Json
-$addresses = $lab.nodes | ForEach-Object address
+$work = Join-Path ([IO.Path]::GetTempPath()) "swarmps-bench-$PID"
+$null = New-Item -ItemType Directory -Force $work
 
-function Reset-Lab { & bash (Join-Path $root 'tests/lab/lab.sh') reset 2>$null; if ($LASTEXITCODE) { throw 'lab reset failed' } }
-
-function Measure-Step([string] $Name, [scriptblock] $Body) {
-    $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    & $Body | Out-Null
-    [pscustomobject]@{ Step = $Name; Seconds = [math]::Round($watch.Elapsed.TotalSeconds, 2) }
+function Reset-Lab {
+    & bash $labScript reset 2>&1 | Out-Null
+    if ($LASTEXITCODE) { throw 'lab reset failed' }
 }
 
-$samples = foreach ($run in 1..$Repeat) {
-    Reset-Lab
-    $state = Join-Path ([IO.Path]::GetTempPath()) "swarmps-bench-$run"
+function Invoke-Baseline([int] $Count) {
+    # A lab file with the first $Count nodes, in a folder of its own (the script keeps its known_hosts beside it).
+    $dir = Join-Path $work "baseline-$Count"
+    Remove-Item -Recurse -Force $dir -ErrorAction Ignore
+    $null = New-Item -ItemType Directory $dir
+    $subset = [ordered]@{ user = $lab.user; keyPath = $lab.keyPath; nodes = @($lab.nodes | Select-Object -First $Count) }
+    $subset | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $dir 'lab.json')
+    $line = & bash (Join-Path $PSScriptRoot 'baseline-seed.sh') (Join-Path $dir 'lab.json') 2>$null | Select-Object -Last 1
+    if ($LASTEXITCODE -or $line -notmatch 'seconds=([\d.]+)') { throw "baseline-seed.sh failed: $line" }
+    [ordered]@{ Provision = [double]$Matches[1] }
+}
+
+function Invoke-SwarmPS([string] $Transport, [int] $Count) {
+    $state = Join-Path $work "state-$Transport-$Count"
     Remove-Item -Recurse -Force $state -ErrorAction Ignore
     $env:SWARMPS_STATE_DIR = $state
     $env:SWARMPS_KNOWN_HOSTS = Join-Path $state 'known_hosts'
-    # Each run in a fresh pwsh, so module load and first connections are measured as a user meets them.
-    $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$root/out/SwarmPS/SwarmPS.psd1'
-`$results = & {
-function Measure-Step([string] `$Name, [scriptblock] `$Body) {
-    `$watch = [System.Diagnostics.Stopwatch]::StartNew(); & `$Body | Out-Null
-    [pscustomobject]@{ Step = `$Name; Seconds = [math]::Round(`$watch.Elapsed.TotalSeconds, 2) }
+    $arguments = @(
+        '-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Invoke-SwarmPSRound.ps1'),
+        '-Transport', $Transport, '-UserName', $lab.user, '-KeyFile', $lab.keyPath, '-ModulePath', $modulePath,
+        '-LabKnownHosts', (Join-Path $work 'known_hosts'),
+        '-AddressList', (($lab.nodes | Select-Object -First $Count | ForEach-Object address) -join ',')
+    )
+    if ($Count -eq $DayTwoNodes) { $arguments += '-DayTwo' }
+    if ($Transport -eq 'Tls') { $arguments += '-WarmReads' }
+    Write-Verbose "dotnet pwsh $($arguments -join ' ')"
+    $output = & dotnet pwsh @arguments 2>&1
+    if ($LASTEXITCODE) { throw "SwarmPS $Transport round on $Count nodes failed:`n$($output -join "`n")" }
+    $output | Select-Object -Last 1 | ConvertFrom-Json -AsHashtable
 }
-`$addresses = '$($addresses -join "','")'
-`$key = '$($lab.keyPath)'
-# Warm-up, so neither connect measurement pays for loading and JIT-compiling the module.
-Connect-SwarmHost -HostName `$addresses[0] -UserName core -KeyFile `$key -AcceptNewHostKey -WarningAction SilentlyContinue | Disconnect-SwarmHost -Confirm:`$false
-Measure-Step 'Connect $($addresses.Count) hosts, one at a time' { foreach (`$a in `$addresses) { Connect-SwarmHost -HostName `$a -UserName core -KeyFile `$key -AcceptNewHostKey -WarningAction SilentlyContinue }; Get-SwarmHost | Disconnect-SwarmHost -Confirm:`$false }
-Measure-Step 'Connect $($addresses.Count) hosts in parallel' { `$addresses | Connect-SwarmHost -UserName core -KeyFile `$key }
-Measure-Step 'Enable-DockerTcpSocket, first run (TLS, restart)' { `$addresses | Enable-DockerTcpSocket -Label storage=ssd -Confirm:`$false }
-Measure-Step 'Enable-DockerTcpSocket, second run (no change)' { `$addresses | Enable-DockerTcpSocket -Label storage=ssd -Confirm:`$false }
-Measure-Step 'New-SwarmCluster + Start-SwarmManager + Join-SwarmNode' { New-SwarmCluster -Name bench; Start-SwarmManager -HostName `$addresses[0] -Confirm:`$false; `$addresses | Select-Object -Skip 1 | ForEach-Object { Join-SwarmNode -HostName `$_ -Confirm:`$false } }
-Measure-Step 'Get-SwarmNode' { Get-SwarmNode }
-Measure-Step 'New-SwarmContainer (until running)' { New-SwarmContainer -Name b1 -Image swarmps/busybox -Command sleep, 600 -Constraint 'storage==ssd' -Confirm:`$false }
-Measure-Step 'Get-SwarmContainer (all nodes)' { Get-SwarmContainer }
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    if ($sorted.Count -eq 0) { return $null }
+    $n = $sorted.Count
+    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
 }
-Remove-SwarmCluster -Name bench -Confirm:`$false
-`$results | ConvertTo-Json -Compress
-"@
-    $file = Join-Path ([IO.Path]::GetTempPath()) "swarmps-bench-$run.ps1"
-    Set-Content -Path $file -Value $script
-    & dotnet pwsh -NoProfile -NonInteractive -File $file | Select-Object -Last 1 | ConvertFrom-Json
-    if ($LASTEXITCODE) { throw "Run $run failed." }
-    Remove-Item $file
-    Remove-Item -Recurse -Force $state -ErrorAction Ignore
+
+$samples = [Collections.Generic.List[object]]::new()
+$started = Get-Date
+foreach ($round in 1..$Rounds) {
+    foreach ($count in $Nodes) {
+        # Rotate the order of the variants each round.
+        $order = @($Variant)
+        $shift = ($round - 1) % $order.Count
+        $order = @($order[$shift..($order.Count - 1)]) + @(if ($shift) { $order[0..($shift - 1)] })
+        foreach ($v in $order) {
+            Reset-Lab
+            $sample = if ($v -eq 'Baseline') { Invoke-Baseline $count } else { Invoke-SwarmPS $v $count }
+            $sample.Round = $round
+            $sample.Variant = $v
+            $sample.Nodes = $count
+            $samples.Add([pscustomobject]$sample)
+            Write-Host ("round {0} {1,-8} {2} node(s): {3:N2} s" -f $round, $v, $count, $sample.Provision)
+        }
+    }
 }
 Reset-Lab
 
-$table = $samples | Group-Object Step | ForEach-Object {
-    $sorted = $_.Group.Seconds | Sort-Object
-    [pscustomobject]@{ Step = $_.Name; MedianSeconds = $sorted[[int][math]::Floor(($sorted.Count - 1) / 2)]; Runs = $sorted -join ', ' }
+$summary = foreach ($count in $Nodes) {
+    $base = Get-Median @($samples | Where-Object { $_.Variant -eq 'Baseline' -and $_.Nodes -eq $count } | ForEach-Object Provision)
+    foreach ($v in $Variant) {
+        $set = @($samples | Where-Object { $_.Variant -eq $v -and $_.Nodes -eq $count })
+        $median = Get-Median @($set.Provision)
+        [pscustomobject]@{
+            Nodes = $count
+            Variant = $v
+            MedianSeconds = [math]::Round($median, 2)
+            VsBaseline = if ($base) { [math]::Round($median / $base, 2) } else { $null }
+            Runs = ($set.Provision | ForEach-Object { '{0:N2}' -f $_ }) -join ', '
+        }
+    }
 }
+
+$scaling = foreach ($v in $Variant) {
+    $one = ($summary | Where-Object { $_.Variant -eq $v -and $_.Nodes -eq ($Nodes | Measure-Object -Minimum).Minimum }).MedianSeconds
+    $all = ($summary | Where-Object { $_.Variant -eq $v -and $_.Nodes -eq $largest }).MedianSeconds
+    [pscustomobject]@{ Variant = $v; Ratio = "$largest/$(($Nodes | Measure-Object -Minimum).Minimum) nodes"; Value = if ($one) { [math]::Round($all / $one, 2) } else { $null } }
+}
+
+$dayTwo = foreach ($v in @('Tls', 'Ssh') | Where-Object { $_ -in $Variant }) {
+    $set = @($samples | Where-Object { $_.Variant -eq $v -and $_.Nodes -eq $DayTwoNodes })
+    if (-not $set) { continue }
+    [pscustomobject]@{
+        Variant = $v
+        Nodes = $DayTwoNodes
+        SecondRunSeconds = [math]::Round((Get-Median @($set.SecondRun)), 2)
+        SecondRunChanged = ($set.SecondRunChanged | Measure-Object -Maximum).Maximum
+        EnginesKept = -not ($set.SecondRunEnginesKept -contains $false)
+        LabelChangeSeconds = [math]::Round((Get-Median @($set.LabelChange)), 2)
+        ContainersKept = -not ($set.LabelChangeContainersKept -contains $false)
+        LabelChangeRuns = ($set.LabelChange | ForEach-Object { '{0:N2}' -f $_ }) -join ', '
+    }
+}
+
+$reads = foreach ($count in $Nodes) {
+    $set = @($samples | Where-Object { $_.Variant -eq 'Tls' -and $_.Nodes -eq $count -and $_.RawGetNodesMs })
+    if (-not $set) { continue }
+    $raw = Get-Median @($set.RawGetNodesMs); $node = Get-Median @($set.GetSwarmNodeMs); $container = Get-Median @($set.GetSwarmContainerMs)
+    [pscustomobject]@{
+        Nodes = $count
+        RawGetNodesMs = [math]::Round($raw, 1)
+        GetSwarmNodeMs = [math]::Round($node, 1)
+        NodeVsRaw = [math]::Round($node / $raw, 2)
+        GetSwarmContainerMs = [math]::Round($container, 1)
+        ContainerVsNode = [math]::Round($container / $node, 2)
+    }
+}
+
+$machine = [ordered]@{
+    Cpus = [Environment]::ProcessorCount
+    MemoryGiB = [math]::Round(((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '') / 1MB, 1)
+    Kernel = (uname -r)
+    Os = (Get-Content /etc/os-release | Where-Object { $_ -like 'PRETTY_NAME=*' }) -replace 'PRETTY_NAME=|"', ''
+    Started = $started.ToString('u')
+    Minutes = [math]::Round(((Get-Date) - $started).TotalMinutes, 1)
+}
+
 $null = New-Item -ItemType Directory -Force (Split-Path $OutputPath)
-$table | ConvertTo-Json | Set-Content $OutputPath
-$table | Format-Table -AutoSize
+[ordered]@{ Machine = $machine; Summary = $summary; Scaling = $scaling; DayTwo = $dayTwo; WarmReads = $reads; Samples = $samples } |
+    ConvertTo-Json -Depth 6 | Set-Content $OutputPath
+Remove-Item -Recurse -Force $work -ErrorAction Ignore
+
+$summary | Format-Table -AutoSize | Out-Host
+$scaling | Format-Table -AutoSize | Out-Host
+$dayTwo | Format-Table -AutoSize | Out-Host
+$reads | Format-Table -AutoSize | Out-Host
+"Samples and summary: $OutputPath"

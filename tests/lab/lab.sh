@@ -4,7 +4,7 @@
 # Why it is built this way (cgroup v1, no registry, no --privileged):
 # see LAB-NOTES.md in the project's shared notes.
 #
-#   lab.sh up [--nodes N]   create/verify N nodes (default 3, max 8; env SWARMPS_LAB_NODES)
+#   lab.sh up [--nodes N]   create/verify N nodes (default 3, max 16; env SWARMPS_LAB_NODES)
 #   lab.sh reset            return every node to bare in seconds (host keys kept)
 #   lab.sh down             remove nodes, volumes, network; stop the engine if we started it
 #   lab.sh status           lab.json path, then "name address running|stopped" per node
@@ -28,7 +28,7 @@ readonly SUBNET=10.213.7.0/24
 readonly NET_PREFIX=10.213.7
 readonly GATEWAY=10.213.7.1
 readonly LAB_USER=core
-readonly MAX_NODES=8
+readonly MAX_NODES=16
 readonly NODE_LABEL=swarmps-lab.node
 # The lab's registry (Debian's docker-registry: the CNCF distribution server) listens on the lab bridge's own
 # address, with TLS from a lab CA that every node's engine trusts and htpasswd authentication.

@@ -52,16 +52,24 @@ function Measure-Seconds([scriptblock] $Body) {
 # Label the engines (TLS: Enable-DockerTcpSocket; SSH: Set-DockerHost), then the swarm. Every host at once where the
 # cmdlet takes many: Connect, Enable/Set and Join fan out in parallel.
 function Invoke-Provisioning([string[]] $Extra = @()) {
+    $steps = [ordered]@{}
+    $watch = [Diagnostics.Stopwatch]::StartNew()
     Get-LabelRows | Connect-SwarmHost -UserName $UserName -KeyFile $KeyFile -AcceptNewHostKey -WarningAction SilentlyContinue
+    $steps.Connect = $watch.Elapsed.TotalSeconds
     if ($Transport -eq 'Tls') {
         Get-LabelRows $Extra | Enable-DockerTcpSocket -Confirm:$false
     }
     else {
         Get-LabelRows $Extra | Set-DockerHost -Confirm:$false
     }
+    $steps.Label = $watch.Elapsed.TotalSeconds
     New-SwarmCluster -Name bench
     Start-SwarmManager -HostName $manager -Transport $engineTransport -Confirm:$false
+    $steps.Manager = $watch.Elapsed.TotalSeconds
     if ($workers) { Join-SwarmNode -HostName $workers -Transport $engineTransport -Confirm:$false }
+    $steps.Join = $watch.Elapsed.TotalSeconds
+    # Seconds at which each step ended, for the breakdown in the JSON.
+    $script:lastSteps = ($steps.GetEnumerator() | ForEach-Object { '{0} {1:N2}' -f $_.Key, $_.Value }) -join ', '
 }
 
 # The engine's pid and every container's start time on each host, read with the ssh CLI outside the clock.
@@ -82,6 +90,7 @@ function Get-Median([double[]] $Values) {
 
 $first = Measure-Seconds { Invoke-Provisioning }
 $result.Provision = $first.Seconds
+$result.ProvisionSteps = $script:lastSteps
 $result.ProvisionChanged = @($first.Output | Where-Object { $_.PSObject.Properties['Changed'] -and $_.Changed }).Count
 $nodes = @(Get-SwarmNode)
 if ($nodes.Count -ne $Address.Count -or @($nodes | Where-Object { $_.Labels['storage'] }).Count -ne $Address.Count) {
@@ -93,6 +102,7 @@ if ($DayTwo) {
     $before = Get-EngineState
     $second = Measure-Seconds { Invoke-Provisioning }
     $result.SecondRun = $second.Seconds
+$result.SecondRunSteps = $script:lastSteps
     $result.SecondRunChanged = @($second.Output | Where-Object { $_.PSObject.Properties['Changed'] -and $_.Changed }).Count
     $result.SecondRunEnginesKept = [string]::Join("`n", $before) -eq [string]::Join("`n", (Get-EngineState))
 

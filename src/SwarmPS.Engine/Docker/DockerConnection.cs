@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Docker.DotNet.NativeHttp;
 using Docker.DotNet.X509;
 using Microsoft.Net.Http.Client;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -522,7 +523,9 @@ namespace SwarmPS.Engine.Docker
                 builder = builder.WithAuthProvider(new CertificateCredentials(tls.ClientCertificate) { ServerCertificateValidationCallback = tls.ValidateServer });
             }
 
-            return builder.Build();
+            // .NET's own HTTP stack keeps connections alive between calls; the library's default opens a new TCP
+            // connection, and a new TLS handshake, for every request.
+            return builder.WithTransportOptions(new NativeHttpTransportOptions()).Build();
         }
     }
 }

@@ -8,6 +8,22 @@ using SwarmPS.Engine.Docker;
 
 namespace SwarmPS.Engine.Cluster
 {
+    /// <summary>Reads a command will make from the manager, asked for together with the swarm and its node list when the context is made.</summary>
+    [Flags]
+    public enum ManagerReads
+    {
+        None = 0,
+
+        /// <summary>The tasks meant to run (docker node ps, docker ps).</summary>
+        RunningTasks = 1,
+
+        /// <summary>Every task the manager still has.</summary>
+        AllTasks = 2,
+
+        /// <summary>The services.</summary>
+        Services = 4,
+    }
+
     /// <summary>
     /// One command's view of a cluster: the saved record, a reachable manager of its swarm and the node
     /// list, resolved once and handed to the services. Changes to the members go through here, so the
@@ -18,6 +34,9 @@ namespace SwarmPS.Engine.Cluster
         private readonly object gate = new object();
         private readonly List<ClusterMember> notConnected = new List<ClusterMember>();
         private IReadOnlyList<NodeListResponse> nodes;
+        private IList<TaskResponse>? prefetchedRunningTasks;
+        private IList<TaskResponse>? prefetchedAllTasks;
+        private IList<SwarmService>? prefetchedServices;
 
         private ClusterContext(ClusterRecord record, ClusterRepository repository, IEngineSource engines, IDockerEngine? manager, SwarmInspectResponse? swarm, IReadOnlyList<NodeListResponse> nodes)
         {
@@ -54,12 +73,45 @@ namespace SwarmPS.Engine.Cluster
             }
         }
 
-        /// <summary>Finds a manager among the members (the first that answers for this swarm) and reads the node list once.</summary>
-        public static async Task<ClusterContext> ResolveAsync(ClusterRecord record, ClusterRepository repository, IEngineSource engines, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>
+        /// Finds a manager among the members (the first that answers for this swarm) and reads the node list once,
+        /// together with the <paramref name="reads"/> the command will make next (see <see cref="ListTasksAsync"/>).
+        /// </summary>
+        public static async Task<ClusterContext> ResolveAsync(ClusterRecord record, ClusterRepository repository, IEngineSource engines, IOperationReporter reporter, CancellationToken cancellationToken, ManagerReads reads = ManagerReads.None)
         {
             var context = new ClusterContext(record, repository, engines, null, null, Array.Empty<NodeListResponse>());
-            await context.FindManagerAsync(reporter, cancellationToken).ConfigureAwait(false);
+            await context.FindManagerAsync(reads, reporter, cancellationToken).ConfigureAwait(false);
             return context;
+        }
+
+        /// <summary>
+        /// The manager's tasks: the first ask is answered by the read made with the node list when the context was
+        /// made (if it was asked for there), every later one by the manager afresh.
+        /// </summary>
+        public Task<IList<TaskResponse>> ListTasksAsync(bool desiredRunning, CancellationToken cancellationToken)
+        {
+            IList<TaskResponse>? prefetched;
+            lock (gate)
+            {
+                prefetched = desiredRunning ? prefetchedRunningTasks : prefetchedAllTasks;
+                prefetchedRunningTasks = desiredRunning ? null : prefetchedRunningTasks;
+                prefetchedAllTasks = desiredRunning ? prefetchedAllTasks : null;
+            }
+
+            return prefetched != null ? Task.FromResult(prefetched) : RequireManager().ListTasksAsync(null, desiredRunning, cancellationToken);
+        }
+
+        /// <summary>The swarm's services, answered once from the read made with the node list, as <see cref="ListTasksAsync"/>.</summary>
+        public Task<IList<SwarmService>> ListServicesAsync(CancellationToken cancellationToken)
+        {
+            IList<SwarmService>? prefetched;
+            lock (gate)
+            {
+                prefetched = prefetchedServices;
+                prefetchedServices = null;
+            }
+
+            return prefetched != null ? Task.FromResult(prefetched) : RequireManager().ListServicesAsync(null, cancellationToken);
         }
 
         /// <summary>The manager, or a NoManagerReachable error that says what to do.</summary>
@@ -68,7 +120,7 @@ namespace SwarmPS.Engine.Cluster
         /// <summary>Looks for a manager again, after the one in use was demoted or went away.</summary>
         public async Task<IDockerEngine> ReresolveManagerAsync(IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            await FindManagerAsync(reporter, cancellationToken).ConfigureAwait(false);
+            await FindManagerAsync(ManagerReads.None, reporter, cancellationToken).ConfigureAwait(false);
             return RequireManager();
         }
 
@@ -148,7 +200,7 @@ namespace SwarmPS.Engine.Cluster
             }
         }
 
-        private async Task FindManagerAsync(IOperationReporter reporter, CancellationToken cancellationToken)
+        private async Task FindManagerAsync(ManagerReads reads, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             lock (gate)
             {
@@ -160,19 +212,32 @@ namespace SwarmPS.Engine.Cluster
                 try
                 {
                     IDockerEngine engine = await Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
-                    SwarmInspectResponse swarm = await engine.InspectSwarmAsync(cancellationToken).ConfigureAwait(false);
+
+                    // Asked together, so a warm command waits for one answer rather than one after another; what a
+                    // member of another swarm answers is dropped.
+                    Task<SwarmInspectResponse> swarmRead = engine.InspectSwarmAsync(cancellationToken);
+                    Task<IList<NodeListResponse>> nodesRead = engine.ListNodesAsync(cancellationToken);
+                    Task<IList<TaskResponse>>? runningRead = reads.HasFlag(ManagerReads.RunningTasks) ? engine.ListTasksAsync(null, desiredRunning: true, cancellationToken) : null;
+                    Task<IList<TaskResponse>>? allRead = reads.HasFlag(ManagerReads.AllTasks) ? engine.ListTasksAsync(null, desiredRunning: false, cancellationToken) : null;
+                    Task<IList<SwarmService>>? servicesRead = reads.HasFlag(ManagerReads.Services) ? engine.ListServicesAsync(null, cancellationToken) : null;
+                    await Task.WhenAll(new Task?[] { swarmRead, nodesRead, runningRead, allRead, servicesRead }.OfType<Task>()).ConfigureAwait(false);
+
+                    SwarmInspectResponse swarm = await swarmRead.ConfigureAwait(false);
                     if (!string.IsNullOrEmpty(Record.SwarmId) && swarm.ID != Record.SwarmId)
                     {
                         reporter.Verbose($"{member.Name} manages another swarm ({swarm.ID}); trying the next member.");
                         continue;
                     }
 
-                    IList<NodeListResponse> listed = await engine.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+                    IList<NodeListResponse> listed = await nodesRead.ConfigureAwait(false);
                     lock (gate)
                     {
                         Manager = engine;
                         Swarm = swarm;
                         nodes = listed.ToList();
+                        prefetchedRunningTasks = runningRead?.Result;
+                        prefetchedAllTasks = allRead?.Result;
+                        prefetchedServices = servicesRead?.Result;
                     }
 
                     reporter.Verbose($"Using {member.Name} as the manager of cluster '{Record.Name}'.");

@@ -35,8 +35,7 @@ namespace SwarmPS.Engine.Cluster
 
         public async Task<IReadOnlyList<SwarmNode>> GetNodesAsync(ClusterContext context, CancellationToken cancellationToken)
         {
-            IDockerEngine manager = context.RequireManager();
-            IList<TaskResponse> tasks = await manager.ListTasksAsync(null, desiredRunning: true, cancellationToken).ConfigureAwait(false);
+            IList<TaskResponse> tasks = await context.ListTasksAsync(desiredRunning: true, cancellationToken).ConfigureAwait(false);
             return context.Nodes.Select(n => NodeMapper.Map(n, tasks, context.Name)).OrderBy(n => n.Hostname, StringComparer.OrdinalIgnoreCase).ToList();
         }
 

@@ -3,7 +3,6 @@ using System.Net.Http;
 using System.Threading.Tasks;
 using Docker.DotNet.Handler.Abstractions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Net.Http.Client;
 using SwarmPS.Engine.Ssh;
 
 namespace SwarmPS.Engine.Docker
@@ -21,10 +20,16 @@ namespace SwarmPS.Engine.Docker
 
     /// <summary>
     /// Reaches an engine with no TCP port at all, as docker -H ssh:// does: each HTTP connection is a
-    /// `docker system dial-stdio` process on the host, talked to over the SSH session.
+    /// `docker system dial-stdio` process on the host, talked to over the SSH session. Connections are kept
+    /// alive and reused, as the Docker CLI's HTTP client does, so a command of many calls starts one such
+    /// process rather than one per call.
     /// </summary>
     internal sealed class SshDialStdioHandlerFactory : IDockerHandlerFactory<SshTransportOptions>
     {
+        // Each connection is an SSH channel; OpenSSH allows 10 per session (MaxSessions), and the session also
+        // carries SwarmPS's own commands.
+        private const int MaxConnections = 4;
+
         internal static SshDialStdioHandlerFactory Instance { get; } = new SshDialStdioHandlerFactory();
 
         public ResolvedTransport CreateHandler(ResolvedClientOptions clientOptions, ILogger logger) =>
@@ -32,23 +37,21 @@ namespace SwarmPS.Engine.Docker
 
         public ResolvedTransport CreateHandler(SshTransportOptions transportOptions, ResolvedClientOptions clientOptions, ILogger logger)
         {
-            var handler = new ManagedHandler(async (host, port, cancellationToken) => await transportOptions.Session.OpenDialStdioAsync(cancellationToken).ConfigureAwait(false), logger)
+            var handler = new SocketsHttpHandler
             {
+                ConnectCallback = async (context, cancellationToken) => await transportOptions.Session.OpenDialStdioAsync(cancellationToken).ConfigureAwait(false),
+                MaxConnectionsPerServer = MaxConnections,
                 UseProxy = false,
+                // An idle dial-stdio process on the host costs little, but is not kept for long either.
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             };
 
             // The host part only fills the Host header; the bytes go through the SSH session.
             return new ResolvedTransport(handler, new Uri("http://docker.sock"));
         }
 
-        public Task<WriteClosableStream> HijackStreamAsync(HttpContent content)
-        {
-            if (content is not HttpConnectionResponseContent hijackable)
-            {
-                throw new NotSupportedException("The content type is not supported for stream hijacking.");
-            }
-
-            return Task.FromResult(hijackable.HijackStream());
-        }
+        // SwarmPS attaches to no container's streams, the one use of a hijacked connection.
+        public Task<WriteClosableStream> HijackStreamAsync(HttpContent content) =>
+            throw new NotSupportedException("Attaching to a container's streams is not supported over an engine reached through SSH.");
     }
 }

@@ -154,7 +154,7 @@ namespace SwarmPS.Engine.Workloads
 
             if (!includeStandalone)
             {
-                return Sorted(await ListTasksAsync(context, manager, all, null, reporter, cancellationToken).ConfigureAwait(false));
+                return Sorted(await ListTasksAsync(context, all, null, reporter, cancellationToken).ConfigureAwait(false));
             }
 
             // Every node is asked anyway: its docker ps also gives the health of every swarm container on it, even one
@@ -163,7 +163,7 @@ namespace SwarmPS.Engine.Workloads
             var health = onMembers.Where(c => c.ServiceId.Length > 0 && c.ContainerId.Length > 0)
                 .GroupBy(c => c.ContainerId, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First().Health, StringComparer.Ordinal);
-            IReadOnlyList<SwarmContainer> tasks = await ListTasksAsync(context, manager, all, health, reporter, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<SwarmContainer> tasks = await ListTasksAsync(context, all, health, reporter, cancellationToken).ConfigureAwait(false);
             return Sorted(tasks.Concat(onMembers.Where(c => c.ServiceId.Length == 0)));
         }
 
@@ -171,12 +171,12 @@ namespace SwarmPS.Engine.Workloads
         public Task<IReadOnlyList<SwarmContainer>> ListStandaloneAsync(ClusterContext context, bool all, IOperationReporter reporter, CancellationToken cancellationToken) =>
             ListOnMembersAsync(context, all, standaloneOnly: true, reporter, cancellationToken);
 
-        /// <summary>The swarm's tasks as containers: two calls to the manager, a third only when a task names a node the context does not know yet.</summary>
+        /// <summary>The swarm's tasks as containers: the services and tasks (read with the node list when the command asked for them), a further call only when a task names a node the context does not know yet.</summary>
         /// <param name="knownHealth">The health of containers by id when every node was asked already; null to ask the nodes of health-checked services.</param>
-        private static async Task<IReadOnlyList<SwarmContainer>> ListTasksAsync(ClusterContext context, IDockerEngine manager, bool all, IReadOnlyDictionary<string, string>? knownHealth, IOperationReporter reporter, CancellationToken cancellationToken)
+        private static async Task<IReadOnlyList<SwarmContainer>> ListTasksAsync(ClusterContext context, bool all, IReadOnlyDictionary<string, string>? knownHealth, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            Task<IList<SwarmService>> services = manager.ListServicesAsync(null, cancellationToken);
-            Task<IList<TaskResponse>> tasks = manager.ListTasksAsync(null, desiredRunning: !all, cancellationToken);
+            Task<IList<SwarmService>> services = context.ListServicesAsync(cancellationToken);
+            Task<IList<TaskResponse>> tasks = context.ListTasksAsync(desiredRunning: !all, cancellationToken);
             await Task.WhenAll(services, tasks).ConfigureAwait(false);
 
             var names = (await services.ConfigureAwait(false))

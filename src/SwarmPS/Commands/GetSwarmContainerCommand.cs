@@ -38,7 +38,7 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            ClusterContext context = ResolveContext();
+            ClusterContext context = ResolveContext(ManagerReads.Services | (All.IsPresent ? ManagerReads.AllTasks : ManagerReads.RunningTasks));
             IReadOnlyList<SwarmContainer> containers = Array.Empty<SwarmContainer>();
             RunAsync(async channel => containers = await Workloads.ListAsync(context, All.IsPresent, IncludeStandalone.IsPresent, channel.ReporterFor(context.Name, "Listing containers"), StopToken).ConfigureAwait(false));
 

@@ -35,7 +35,7 @@ namespace SwarmPS.Commands
 
         protected override void ProcessRecord()
         {
-            ClusterContext context = ResolveContext();
+            ClusterContext context = ResolveContext(ManagerReads.RunningTasks);
             ClusterRecord record = context.Record;
             IReadOnlyList<SwarmNode> nodes = Array.Empty<SwarmNode>();
             RunAsync(async channel => nodes = await Service.GetNodesAsync(context, StopToken).ConfigureAwait(false));

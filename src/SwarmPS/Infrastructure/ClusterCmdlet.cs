@@ -34,24 +34,25 @@ namespace SwarmPS.Infrastructure
 
         /// <summary>
         /// The cluster's record, a reachable manager and its node list, resolved once per command (a
-        /// pipeline of many items shares it) and handed to the services.
+        /// pipeline of many items shares it) and handed to the services. <paramref name="reads"/> are the
+        /// manager reads the command makes next, asked for together with the node list.
         /// </summary>
-        internal ClusterContext ResolveContext()
+        internal ClusterContext ResolveContext(ManagerReads reads = ManagerReads.None)
         {
             ClusterRecord record = ResolveCluster();
             if (context == null || context.Name != record.Name)
             {
-                context = OpenContext(this, record);
+                context = OpenContext(this, record, reads);
             }
 
             return context;
         }
 
         /// <summary>Finds the cluster's manager and node list for any cmdlet, on its pipeline thread's pump.</summary>
-        internal static ClusterContext OpenContext(SwarmCmdlet cmdlet, ClusterRecord record)
+        internal static ClusterContext OpenContext(SwarmCmdlet cmdlet, ClusterRecord record, ManagerReads reads = ManagerReads.None)
         {
             ClusterContext? resolved = null;
-            cmdlet.RunAsync(async channel => resolved = await ClusterContext.ResolveAsync(record, Repository, cmdlet.Engines, channel.ReporterFor(record.Name, "Finding a manager"), cmdlet.StopToken).ConfigureAwait(false));
+            cmdlet.RunAsync(async channel => resolved = await ClusterContext.ResolveAsync(record, Repository, cmdlet.Engines, channel.ReporterFor(record.Name, "Finding a manager"), cmdlet.StopToken, reads).ConfigureAwait(false));
             return resolved!;
         }
 

@@ -39,9 +39,11 @@ $modulePath = Join-Path $root 'out/SwarmPS/SwarmPS.psd1'
 if (-not (Test-Path $modulePath)) { throw "Build the module first: dotnet pwsh ./build.ps1 -Task Build" }
 
 $largest = ($Nodes | Measure-Object -Maximum).Maximum
+$labFile = Join-Path $labDir 'lab.json'
+$originalSize = if (Test-Path $labFile) { @((Get-Content -Raw $labFile | ConvertFrom-Json).nodes).Count } else { 0 }
 & bash $labScript up --nodes $largest
 if ($LASTEXITCODE) { throw "The lab did not come up with $largest nodes." }
-$lab = Get-Content -Raw (Join-Path $labDir 'lab.json') | ConvertFrom-Json
+$lab = Get-Content -Raw $labFile | ConvertFrom-Json
 $work = Join-Path ([IO.Path]::GetTempPath()) "swarmps-bench-$PID"
 $null = New-Item -ItemType Directory -Force $work
 
@@ -107,7 +109,9 @@ foreach ($round in 1..$Rounds) {
         }
     }
 }
+# Back to bare nodes, and to the lab's size before the run.
 Reset-Lab
+if ($originalSize -and $originalSize -ne $largest) { & bash $labScript up --nodes $originalSize 2>&1 | Out-Null }
 
 $summary = foreach ($count in $Nodes) {
     $base = Get-Median @($samples | Where-Object { $_.Variant -eq 'Baseline' -and $_.Nodes -eq $count } | ForEach-Object Provision)

@@ -149,6 +149,23 @@ namespace SwarmPS.Engine.Cluster
             await RefreshNodesAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// The swarm as the manager reports it now: for what must not be a session old (join tokens, settings), since
+        /// <see cref="Swarm"/> may be what the manager reported when this session first found it.
+        /// </summary>
+        public async Task<SwarmInspectResponse> ReadSwarmAsync(CancellationToken cancellationToken)
+        {
+            IDockerEngine manager = RequireManager();
+            SwarmInspectResponse swarm = await manager.InspectSwarmAsync(cancellationToken).ConfigureAwait(false);
+            manager.ManagedSwarm = swarm;
+            lock (gate)
+            {
+                Swarm = swarm;
+            }
+
+            return swarm;
+        }
+
         /// <summary>Saves a host as a member (replacing an older entry of the same name), in memory and on disk.</summary>
         public void RememberMember(ClusterMember member)
         {
@@ -213,35 +230,17 @@ namespace SwarmPS.Engine.Cluster
                 {
                     IDockerEngine engine = await Engines.OpenAsync(EngineOpener.EndpointOf(member), reporter, cancellationToken).ConfigureAwait(false);
 
-                    // Asked together, so a warm command waits for one answer rather than one after another; what a
-                    // member of another swarm answers is dropped.
-                    Task<SwarmInspectResponse> swarmRead = engine.InspectSwarmAsync(cancellationToken);
-                    Task<IList<NodeListResponse>> nodesRead = engine.ListNodesAsync(cancellationToken);
-                    Task<IList<TaskResponse>>? runningRead = reads.HasFlag(ManagerReads.RunningTasks) ? engine.ListTasksAsync(null, desiredRunning: true, cancellationToken) : null;
-                    Task<IList<TaskResponse>>? allRead = reads.HasFlag(ManagerReads.AllTasks) ? engine.ListTasksAsync(null, desiredRunning: false, cancellationToken) : null;
-                    Task<IList<SwarmService>>? servicesRead = reads.HasFlag(ManagerReads.Services) ? engine.ListServicesAsync(null, cancellationToken) : null;
-                    await Task.WhenAll(new Task?[] { swarmRead, nodesRead, runningRead, allRead, servicesRead }.OfType<Task>()).ConfigureAwait(false);
-
-                    SwarmInspectResponse swarm = await swarmRead.ConfigureAwait(false);
-                    if (!string.IsNullOrEmpty(Record.SwarmId) && swarm.ID != Record.SwarmId)
+                    // An engine this session has seen manage the swarm is not asked for the swarm again while the node list
+                    // it gives (only a manager gives one) still holds the member's node id: node ids are random, so that
+                    // list is of this swarm. An engine that left, or now manages another swarm, fails the check.
+                    SwarmInspectResponse? known = engine.ManagedSwarm;
+                    bool trusted = known != null && !string.IsNullOrEmpty(Record.SwarmId) && known.ID == Record.SwarmId && !string.IsNullOrEmpty(member.NodeId);
+                    if (await TryManagerAsync(member, engine, trusted, reads, reporter, cancellationToken).ConfigureAwait(false)
+                        || (trusted && await TryManagerAsync(member, engine, false, reads, reporter, cancellationToken).ConfigureAwait(false)))
                     {
-                        reporter.Verbose($"{member.Name} manages another swarm ({swarm.ID}); trying the next member.");
-                        continue;
+                        reporter.Verbose($"Using {member.Name} as the manager of cluster '{Record.Name}'.");
+                        return;
                     }
-
-                    IList<NodeListResponse> listed = await nodesRead.ConfigureAwait(false);
-                    lock (gate)
-                    {
-                        Manager = engine;
-                        Swarm = swarm;
-                        nodes = listed.ToList();
-                        prefetchedRunningTasks = runningRead?.Result;
-                        prefetchedAllTasks = allRead?.Result;
-                        prefetchedServices = servicesRead?.Result;
-                    }
-
-                    reporter.Verbose($"Using {member.Name} as the manager of cluster '{Record.Name}'.");
-                    return;
                 }
                 catch (SwarmException notManager)
                 {
@@ -263,6 +262,57 @@ namespace SwarmPS.Engine.Cluster
                 Swarm = null;
                 nodes = Array.Empty<NodeListResponse>();
             }
+        }
+
+        /// <summary>
+        /// Reads the swarm (unless <paramref name="trusted"/>), its nodes and the asked <paramref name="reads"/> from one
+        /// member, all at once, so a warm command waits for one answer rather than several; keeps them when the member
+        /// manages this cluster's swarm. False when it manages another swarm, or a trusted one no longer checks out.
+        /// </summary>
+        private async Task<bool> TryManagerAsync(ClusterMember member, IDockerEngine engine, bool trusted, ManagerReads reads, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            Task<SwarmInspectResponse> swarmRead = trusted ? Task.FromResult(engine.ManagedSwarm!) : engine.InspectSwarmAsync(cancellationToken);
+            Task<IList<NodeListResponse>> nodesRead = engine.ListNodesAsync(cancellationToken);
+            Task<IList<TaskResponse>>? runningRead = reads.HasFlag(ManagerReads.RunningTasks) ? engine.ListTasksAsync(null, desiredRunning: true, cancellationToken) : null;
+            Task<IList<TaskResponse>>? allRead = reads.HasFlag(ManagerReads.AllTasks) ? engine.ListTasksAsync(null, desiredRunning: false, cancellationToken) : null;
+            Task<IList<SwarmService>>? servicesRead = reads.HasFlag(ManagerReads.Services) ? engine.ListServicesAsync(null, cancellationToken) : null;
+            try
+            {
+                await Task.WhenAll(new Task?[] { swarmRead, nodesRead, runningRead, allRead, servicesRead }.OfType<Task>()).ConfigureAwait(false);
+            }
+            catch (SwarmException) when (trusted)
+            {
+                // No longer a manager (or not answering): forget it, and let the caller ask the next member.
+                engine.ManagedSwarm = null;
+                throw;
+            }
+
+            SwarmInspectResponse swarm = await swarmRead.ConfigureAwait(false);
+            IList<NodeListResponse> listed = await nodesRead.ConfigureAwait(false);
+            if (trusted && !listed.Any(n => n.ID == member.NodeId))
+            {
+                engine.ManagedSwarm = null;
+                return false;
+            }
+
+            if (!string.IsNullOrEmpty(Record.SwarmId) && swarm.ID != Record.SwarmId)
+            {
+                reporter.Verbose($"{member.Name} manages another swarm ({swarm.ID}); trying the next member.");
+                return false;
+            }
+
+            engine.ManagedSwarm = swarm;
+            lock (gate)
+            {
+                Manager = engine;
+                Swarm = swarm;
+                nodes = listed.ToList();
+                prefetchedRunningTasks = runningRead?.Result;
+                prefetchedAllTasks = allRead?.Result;
+                prefetchedServices = servicesRead?.Result;
+            }
+
+            return true;
         }
 
         private SwarmException NoManager()

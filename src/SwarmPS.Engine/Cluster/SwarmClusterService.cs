@@ -127,7 +127,7 @@ namespace SwarmPS.Engine.Cluster
         public async Task<string> GetJoinTokenAsync(ClusterContext context, string role, bool rotate, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IDockerEngine manager = context.RequireManager();
-            SwarmInspectResponse swarm = context.Swarm!;
+            SwarmInspectResponse swarm = await context.ReadSwarmAsync(cancellationToken).ConfigureAwait(false);
             if (rotate)
             {
                 reporter.Verbose($"Rotating the {role} join token; the old one stops working.");
@@ -146,7 +146,7 @@ namespace SwarmPS.Engine.Cluster
                 return saved;
             }
 
-            SwarmInspectResponse swarm = context.Swarm;
+            SwarmInspectResponse swarm = await context.ReadSwarmAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<SwarmNode> nodes = await GetNodesAsync(context, cancellationToken).ConfigureAwait(false);
             return new SwarmCluster(new SwarmClusterData
             {
@@ -231,7 +231,7 @@ namespace SwarmPS.Engine.Cluster
             string remote = ManagerAddress(manager, nodes);
             reporter.Progress($"Joining as {role}", 40);
             reporter.Verbose($"Joining {host} to cluster '{context.Name}' as {role} through {remote}, advertising {advertise}:{SwarmPort}.");
-            SwarmInspectResponse swarm = context.Swarm!;
+            SwarmInspectResponse swarm = await context.ReadSwarmAsync(cancellationToken).ConfigureAwait(false);
             await engine.JoinSwarmAsync(
                 new SwarmJoinParameters
                 {

@@ -61,6 +61,8 @@ namespace SwarmPS.Engine.Docker
 
         public string ApiVersion { get; }
 
+        public SwarmInspectResponse? ManagedSwarm { get; set; }
+
         public string EngineVersion { get; }
 
         /// <summary>

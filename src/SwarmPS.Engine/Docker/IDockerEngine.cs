@@ -24,6 +24,12 @@ namespace SwarmPS.Engine.Docker
         /// <summary>The swarm this engine manages; a SwarmException (NotSwarmManager) when it manages none.</summary>
         Task<SwarmInspectResponse> InspectSwarmAsync(CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The swarm this engine last answered for as a manager, kept for the session so later commands need not ask
+        /// again (<see cref="Cluster.ClusterContext"/> sets and checks it); null until then.
+        /// </summary>
+        SwarmInspectResponse? ManagedSwarm { get; set; }
+
         /// <summary>Initialises a swarm; returns the new node's id.</summary>
         Task<string> InitSwarmAsync(SwarmInitParameters parameters, CancellationToken cancellationToken);
 

@@ -32,6 +32,8 @@ namespace SwarmPS.Tests.Fakes
 
         public string Name => Endpoint.Name;
 
+        public SwarmInspectResponse? ManagedSwarm { get; set; }
+
         public EngineEndpoint Endpoint { get; }
 
         public IReadOnlyDictionary<string, string> EngineLabels { get; }

@@ -14,7 +14,9 @@ namespace SwarmPS.Engine.Provisioning
     /// </summary>
     public sealed class HostFacts
     {
-        // One script, so the facts cost one SSH command; each line is key=value.
+        // One script, so the facts cost one SSH command; each line is key=value. Each docker or systemctl process
+        // costs tens of milliseconds on a small host (docker info well over a hundred), so one call answers what
+        // it can: is-active for both units, and docker info for the running (and paused) containers and the labels.
         private const string Probe =
             "echo \"systemd=$([ -d /run/systemd/system ] && echo yes || echo no)\"; " +
             "echo \"dockerd=$(command -v dockerd >/dev/null 2>&1 && echo yes || echo no)\"; " +
@@ -22,10 +24,13 @@ namespace SwarmPS.Engine.Provisioning
             "echo \"addresses=$(hostname -I 2>/dev/null)\"; " +
             "echo \"execstart=$(systemctl show -p ExecStart --value docker.service 2>/dev/null | tr '\\n' ' ')\"; " +
             "echo \"socket_enabled=$(systemctl is-enabled docker-tcp.socket 2>/dev/null)\"; " +
-            "echo \"socket_active=$(systemctl is-active docker-tcp.socket 2>/dev/null)\"; " +
-            "echo \"docker_active=$(systemctl is-active docker.service 2>/dev/null)\"; " +
-            "echo \"running=$(docker ps -q 2>/dev/null | wc -l)\"; " +
-            "echo \"labels=$(docker info --format '{{json .Labels}}' 2>/dev/null)\"";
+            "a=$(systemctl is-active docker-tcp.socket docker.service 2>/dev/null); " +
+            "echo \"socket_active=$(printf '%s\\n' \"$a\" | sed -n 1p)\"; " +
+            "echo \"docker_active=$(printf '%s\\n' \"$a\" | sed -n 2p)\"; " +
+            "i=$(docker info --format '{{.ContainersRunning}} {{.ContainersPaused}} {{json .Labels}}' 2>/dev/null); " +
+            "r=${i%% *}; i=${i#* }; p=${i%% *}; " +
+            "echo \"running=$(( ${r:-0} + ${p:-0} ))\"; " +
+            "echo \"labels=${i#* }\"";
 
         // Files in the same round trip: "file.N=" base64 of the content, '-' when missing, '!' when unreadable;
         // "exists.N=" '+' or '-' for files only looked for (a private key is never read off the host to see it is there).

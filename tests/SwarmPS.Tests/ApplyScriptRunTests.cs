@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text;
 using SwarmPS.Engine.Provisioning;
 using SwarmPS.Tests.Fakes;
@@ -45,6 +46,7 @@ namespace SwarmPS.Tests
                 "case \"$*\" in *'show -p CanReload'*) echo yes ;; esac\n" +
                 "if [ \"$*\" = 'start docker.service' ] && [ -n \"${FAIL_START:-}\" ]; then echo 'Job for docker.service failed.' >&2; exit 1; fi\n" +
                 "if [ \"$*\" = 'start docker.service' ] && [ -n \"${SLOW_START:-}\" ]; then sleep 3; fi\n" +
+                "if [ \"$*\" = 'reload docker.service' ] && [ -n \"${FAIL_RELOAD_ONCE:-}\" ] && [ ! -e \"$WORK/reload-failed\" ]; then touch \"$WORK/reload-failed\"; echo 'Job for docker.service failed.' >&2; exit 1; fi\n" +
                 "exit 0\n");
             Fake(bin, "docker", "echo \"docker $*\" >> \"$FAKE_LOG\"\ngrep -o '\"[a-z]*=[a-z]*\"' /etc/docker/daemon.json | tr -d '\"'\n");
             Fake(bin, "journalctl", "echo 'dockerd[7]: failed to start daemon'\n");
@@ -83,6 +85,20 @@ namespace SwarmPS.Tests
             Assert.Equal(0, exit);
             Assert.Contains("exit=0\n" + NewJson, output, StringComparison.Ordinal);
             Assert.Contains("systemctl reload docker.service", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("stop", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("start", log, StringComparison.Ordinal);
+        }
+
+        [NamespaceFact]
+        public void AReloadThatFails_PutsTheFileBack_AndReloadsAgain_WithoutEverStoppingTheEngine()
+        {
+            ApplyScript script = new ApplyScript(Folder, EngineAction.Reload, Ssd).Write(RemotePaths.DaemonJson, NewJson, "0644");
+
+            (int exit, string output, string log) = Run("FAIL_RELOAD_ONCE=1 sh -c \"$APPLY\" < \"$INPUT\" 2>\"$WORK/err\"; echo \"exit=$?\"; cat /etc/docker/daemon.json \"$WORK/err\"", script);
+
+            Assert.Equal(0, exit);
+            Assert.Contains($"exit={ApplyScript.EngineFailedExit}\n" + OldJson + "reloading the engine failed: Job for docker.service failed.\n", output, StringComparison.Ordinal);
+            Assert.Equal(2, log.Split('\n').Count(line => line == "systemctl reload docker.service"));
             Assert.DoesNotContain("stop", log, StringComparison.Ordinal);
             Assert.DoesNotContain("start", log, StringComparison.Ordinal);
         }

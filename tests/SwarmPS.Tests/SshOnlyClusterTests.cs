@@ -128,10 +128,10 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
-        public async Task LabelPlan_OfABareHost_WritesDaemonJsonAndReloads_WithoutTouchingTheTcpSocket()
+        public async Task LabelPlan_OfABareHost_WritesDaemonJsonAndReloads_WithoutTouchingTheTcpSocket_InOneRoundTrip()
         {
-            var shell = new LabelShell();
-            shell.Inner.Files[RemotePaths.DaemonJson] = "{\n  \"log-driver\": \"journald\"\n}\n";
+            var shell = new FakeRemoteShell();
+            shell.Files[RemotePaths.DaemonJson] = "{\n  \"log-driver\": \"journald\"\n}\n";
 
             EngineLabelPlan plan = await new EngineLabelService().PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
 
@@ -141,48 +141,77 @@ namespace SwarmPS.Tests
             Assert.Contains("reload", plan.Describe(), StringComparison.Ordinal);
             Assert.DoesNotContain("socket", plan.Describe(), StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("restart", plan.Describe(), StringComparison.OrdinalIgnoreCase);
-            Assert.Empty(shell.Inner.Writes);
+            Assert.Equal(1, shell.RoundTrips);
+            Assert.Equal(new[] { RemotePaths.DaemonJson }, shell.Read);
+            Assert.Empty(shell.Commands);
+            Assert.Empty(shell.Writes);
         }
 
         [Fact]
-        public async Task LabelApply_KeepsOtherSettings_Reloads_AndWaitsForTheLabels()
+        public async Task LabelApply_IsOneScript_ThatBacksUp_WritesFromStdin_KeepingOtherSettings_ReloadsAndWaitsOnTheHost()
         {
-            var shell = new LabelShell();
-            shell.Inner.Files[RemotePaths.DaemonJson] = "{\n  \"log-driver\": \"journald\",\n  \"labels\": [\"zone=a\"]\n}\n";
+            var shell = new FakeRemoteShell();
+            shell.Files[RemotePaths.DaemonJson] = "{\n  \"log-driver\": \"journald\",\n  \"labels\": [\"zone=a\"]\n}\n";
             var service = new EngineLabelService();
             EngineLabelPlan plan = await service.PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
 
             await service.ApplyAsync(plan, NullReporter.Instance, CancellationToken.None);
 
-            Assert.Equal(new[] { RemotePaths.DaemonJson }, shell.Inner.Writes);
-            string written = shell.Inner.Files[RemotePaths.DaemonJson];
+            Assert.Equal(2, shell.RoundTrips);
+            string apply = Assert.Single(shell.Commands);
+            Assert.Equal(new[] { RemotePaths.DaemonJson }, shell.Writes);
+            string written = shell.Files[RemotePaths.DaemonJson];
             Assert.Contains("\"log-driver\": \"journald\"", written, StringComparison.Ordinal);
             Assert.Contains("\"zone=a\"", written, StringComparison.Ordinal);
             Assert.Contains("\"storage=ssd\"", written, StringComparison.Ordinal);
-            Assert.Contains(shell.Inner.Commands, c => c.Contains("systemctl reload docker.service", StringComparison.Ordinal));
-            Assert.DoesNotContain(shell.Inner.Commands, c => c.Contains("systemctl restart", StringComparison.Ordinal) || c.Contains("systemctl enable", StringComparison.Ordinal) || c.Contains("systemctl stop", StringComparison.Ordinal));
-            Assert.Equal("ssd", shell.LiveLabels["storage"]);
-            Assert.Equal("a", shell.LiveLabels["zone"]);
+
+            // The content comes on stdin; the script names the path, the backup folder and the labels it waits for.
+            Assert.DoesNotContain("journald", apply, StringComparison.Ordinal);
+            Assert.Contains($"put '{RemotePaths.DaemonJson}' 0644", apply, StringComparison.Ordinal);
+            Assert.Contains("b='/var/lib/swarmps/backup/", apply, StringComparison.Ordinal);
+            Assert.Contains("cp -a /etc/docker/daemon.json \"$b/etc_docker_daemon.json\"", apply, StringComparison.Ordinal);
+            Assert.Contains("if ! why=$(reload_engine 2>&1)", apply, StringComparison.Ordinal);
+            Assert.DoesNotContain("$(restart_engine", apply, StringComparison.Ordinal);
+            Assert.Contains("grep -qxF -- 'storage=ssd'", apply, StringComparison.Ordinal);
+            Assert.Contains("grep -qxF -- 'zone=a'", apply, StringComparison.Ordinal);
+            Assert.Contains("wait_ready || rollback reload_engine", apply, StringComparison.Ordinal);
+            Assert.DoesNotContain(RemotePaths.WrittenDaemonJson, apply, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task LabelApply_OfAFileAheadOfTheEngine_ReloadsInOneScript_WithoutWriting()
+        {
+            var shell = new FakeRemoteShell();
+            shell.Files[RemotePaths.DaemonJson] = "{\n  \"labels\": [\"storage=ssd\"]\n}\n";
+            var service = new EngineLabelService();
+            EngineLabelPlan plan = await service.PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
+
+            await service.ApplyAsync(plan, NullReporter.Instance, CancellationToken.None);
+
+            Assert.Equal(2, shell.RoundTrips);
+            Assert.Contains("if ! why=$(reload_engine 2>&1)", Assert.Single(shell.Commands), StringComparison.Ordinal);
+            Assert.Empty(shell.Writes);
         }
 
         [Fact]
         public async Task LabelPlan_OfAHostThatHasTheLabels_ChangesNothing()
         {
-            var shell = new LabelShell();
-            shell.Inner.Files[RemotePaths.DaemonJson] = "{\n  \"labels\": [\"storage=ssd\"]\n}\n";
-            shell.Inner.SetLiveLabels(new Dictionary<string, string> { ["storage"] = "ssd" });
+            var shell = new FakeRemoteShell();
+            shell.Files[RemotePaths.DaemonJson] = "{\n  \"labels\": [\"storage=ssd\"]\n}\n";
+            shell.SetLiveLabels(new Dictionary<string, string> { ["storage"] = "ssd" });
 
             EngineLabelPlan plan = await new EngineLabelService().PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
 
             Assert.False(plan.NeedsChange);
             Assert.Empty(plan.Changes);
+            Assert.Equal(1, shell.RoundTrips);
         }
 
         [Fact]
         public async Task LabelPlan_OfAFileAheadOfTheEngine_OnlyReloads()
         {
-            var shell = new LabelShell();
-            shell.Inner.Files[RemotePaths.DaemonJson] = "{\n  \"labels\": [\"storage=ssd\"]\n}\n";
+            var shell = new FakeRemoteShell();
+            shell.Files[RemotePaths.DaemonJson] = "{\n  \"labels\": [\"storage=ssd\"]\n}\n";
 
             EngineLabelPlan plan = await new EngineLabelService().PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
 
@@ -190,90 +219,126 @@ namespace SwarmPS.Tests
         }
 
         [Fact]
-        public async Task LabelApply_WhenTheEngineDoesNotTakeTheLabels_PutsTheFileBack_AndSaysEngineReloadFailed()
+        public async Task LabelApply_WhenTheEngineDoesNotTakeTheLabels_IsEngineReloadFailed_WithTheReasonAndTheJournal()
         {
-            var shell = new LabelShell { IgnoreReload = true };
-            shell.Inner.Files[RemotePaths.DaemonJson] = "{}\n";
-            var service = new EngineLabelService(TimeSpan.FromMilliseconds(200));
+            var shell = new FakeRemoteShell();
+            shell.Files[RemotePaths.DaemonJson] = "{}\n";
+            var service = new EngineLabelService();
             EngineLabelPlan plan = await service.PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
+            shell.ApplyExitCode = ApplyScript.EngineFailedExit;
+            shell.ApplyError = "the engine reports labels: zone=a \n";
+            shell.ApplyOutput = "journal: dockerd[81]: Reloaded configuration\n";
             var reporter = new RecordingReporter();
 
             SwarmException failure = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, reporter, CancellationToken.None));
 
             Assert.Equal("EngineReloadFailed", failure.ErrorId);
+            Assert.Equal(SwarmErrorKind.InvalidOperation, failure.Kind);
             Assert.Equal("core-01", failure.Target);
-            Assert.Contains(shell.Inner.Commands, c => c.Contains("/var/lib/swarmps/backup", StringComparison.Ordinal) && c.Contains("cp -a \"$b/", StringComparison.Ordinal));
+            Assert.Contains("(the engine reports labels: zone=a)", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("restored from /var/lib/swarmps/backup/", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("the engine reloaded it", failure.Message, StringComparison.Ordinal);
+            Assert.EndsWith(Environment.NewLine + "dockerd[81]: Reloaded configuration", failure.Message, StringComparison.Ordinal);
             Assert.Single(reporter.Warnings);
+            Assert.Equal(2, shell.RoundTrips);
+        }
+
+        [Theory]
+        [InlineData(ApplyScript.BackupFailedExit, "BackupFailed", "Nothing was changed")]
+        [InlineData(ApplyScript.WriteFailedExit, "ConfigurationWriteFailed", "the engine was not reloaded")]
+        public async Task LabelApply_ThatFailsBeforeTheEngine_NamesTheStep(int exit, string errorId, string said)
+        {
+            var shell = new FakeRemoteShell();
+            var service = new EngineLabelService();
+            EngineLabelPlan plan = await service.PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
+            shell.ApplyExitCode = exit;
+            shell.ApplyError = "Writing /etc/docker/daemon.json on the host failed.\n";
+
+            SwarmException failure = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, CancellationToken.None));
+
+            Assert.Equal(errorId, failure.ErrorId);
+            Assert.Equal("core-01", failure.Target);
+            Assert.Contains("Writing /etc/docker/daemon.json on the host failed.", failure.Message, StringComparison.Ordinal);
+            Assert.Contains(said, failure.Message, StringComparison.Ordinal);
+            Assert.Equal(2, shell.RoundTrips);
+        }
+
+        [Fact]
+        public async Task LabelApply_StoppedDuringTheScript_RollsBackAndReloads_WithAnUncancelledToken()
+        {
+            var shell = new FakeRemoteShell();
+            var service = new EngineLabelService();
+            EngineLabelPlan plan = await service.PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
+            using var stop = new CancellationTokenSource();
+            shell.OnCommand = command =>
+            {
+                if (command.Contains("put() {", StringComparison.Ordinal))
+                {
+                    stop.Cancel();
+                }
+            };
+            shell.Respond = command => command.Contains(ApplyScript.PidFile, StringComparison.Ordinal) && !command.Contains("put() {", StringComparison.Ordinal)
+                ? new RemoteCommandResult(0, "engine=reloaded\n", string.Empty)
+                : null;
+
+            SwarmException stopped = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, stop.Token));
+
+            Assert.Equal("OperationStopped", stopped.ErrorId);
+            Assert.Equal(SwarmErrorKind.OperationStopped, stopped.Kind);
+            Assert.Equal("core-01", stopped.Target);
+            Assert.Contains("the engine reloaded it", stopped.Message, StringComparison.Ordinal);
+            Assert.Equal(2, shell.Commands.Count);
+            Assert.Contains("if [ -e \"$b/.activated\" ]; then reload_engine", shell.Commands[1], StringComparison.Ordinal);
+            Assert.DoesNotContain("then restart_engine", shell.Commands[1], StringComparison.Ordinal);
+            Assert.False(shell.CommandTokensCancelled.Last());
+        }
+
+        [Fact]
+        public async Task LabelApply_StoppedBeforeTheScript_RunsNothing()
+        {
+            var shell = new FakeRemoteShell();
+            var service = new EngineLabelService();
+            EngineLabelPlan plan = await service.PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None);
+            using var stop = new CancellationTokenSource();
+            stop.Cancel();
+
+            SwarmException stopped = await Assert.ThrowsAsync<SwarmException>(() => service.ApplyAsync(plan, NullReporter.Instance, stop.Token));
+
+            Assert.Equal("OperationStopped", stopped.ErrorId);
+            Assert.Contains("before anything was changed", stopped.Message, StringComparison.Ordinal);
+            Assert.Empty(shell.Commands);
         }
 
         [Fact]
         public async Task LabelPlan_RefusesADaemonJsonWithHosts_BeforeAnythingChanges()
         {
-            var shell = new LabelShell();
-            shell.Inner.Files[RemotePaths.DaemonJson] = "{ \"hosts\": [\"tcp://0.0.0.0:2375\"] }";
+            var shell = new FakeRemoteShell();
+            shell.Files[RemotePaths.DaemonJson] = "{ \"hosts\": [\"tcp://0.0.0.0:2375\"] }";
 
             SwarmException failure = await Assert.ThrowsAsync<SwarmException>(() => new EngineLabelService().PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None));
 
             Assert.Equal("DaemonJsonHostsConflict", failure.ErrorId);
-            Assert.Empty(shell.Inner.Writes);
+            Assert.Empty(shell.Writes);
+            Assert.Empty(shell.Commands);
         }
 
-        [Fact]
-        public async Task LabelPlan_OfAStoppedEngine_IsEngineNotRunning()
+        [Theory]
+        [InlineData("docker_active", "inactive", "EngineNotRunning")]
+        [InlineData("systemd", "no", "SystemdNotFound")]
+        [InlineData("dockerd", "no", "DockerNotInstalled")]
+        public async Task LabelPlan_OfAHostThatCannotReload_IsRefused_AfterTheProbeAlone(string fact, string value, string errorId)
         {
-            var shell = new LabelShell();
-            shell.Inner.Facts["docker_active"] = "inactive";
+            var shell = new FakeRemoteShell();
+            shell.Facts[fact] = value;
 
             SwarmException failure = await Assert.ThrowsAsync<SwarmException>(() => new EngineLabelService().PlanAsync(shell, Labels("storage=ssd"), NullReporter.Instance, CancellationToken.None));
 
-            Assert.Equal("EngineNotRunning", failure.ErrorId);
+            Assert.Equal(errorId, failure.ErrorId);
+            Assert.Equal("core-01", failure.Target);
+            Assert.Equal(1, shell.RoundTrips);
+            Assert.Empty(shell.Commands);
         }
 
         private static IReadOnlyDictionary<string, string> Labels(params string[] pairs) => EngineLabels.Parse(pairs);
-
-        /// <summary>
-        /// A host whose engine takes daemon.json's labels when it is reloaded, and reports them to docker info;
-        /// everything else is the plain fake host.
-        /// </summary>
-        private sealed class LabelShell : IRemoteShell
-        {
-            public FakeRemoteShell Inner { get; } = new FakeRemoteShell();
-
-            public bool IgnoreReload { get; set; }
-
-            public IReadOnlyDictionary<string, string> LiveLabels { get; private set; } = new Dictionary<string, string>();
-
-            public string Name => Inner.Name;
-
-            public string Address => Inner.Address;
-
-            public Task<RemoteCommandResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken) => SudoAsync(command, input, cancellationToken);
-
-            public async Task<RemoteCommandResult> SudoAsync(string command, byte[]? input, CancellationToken cancellationToken)
-            {
-                if (command.StartsWith("docker info --format", StringComparison.Ordinal))
-                {
-                    return new RemoteCommandResult(0, System.Text.Json.JsonSerializer.Serialize(LiveLabels.Select(l => $"{l.Key}={l.Value}").ToArray()) + "\n", string.Empty);
-                }
-
-                RemoteCommandResult result = await Inner.SudoAsync(command, input, cancellationToken);
-                if (command == EngineLabelService.ReloadScript && !IgnoreReload)
-                {
-                    LiveLabels = DaemonConfig.Parse(Inner.Files.GetValueOrDefault(RemotePaths.DaemonJson)).Labels;
-                    Inner.SetLiveLabels(LiveLabels);
-                }
-
-                return result;
-            }
-
-            public Task<string> SudoCheckedAsync(string command, string errorId, string whatFailed, CancellationToken cancellationToken, byte[]? input = null) =>
-                Inner.SudoCheckedAsync(command, errorId, whatFailed, cancellationToken, input);
-
-            public Task<RemoteFileSet> ReadFilesAsync(IReadOnlyList<string> read, IReadOnlyList<string> probeOnly, CancellationToken cancellationToken) =>
-                Inner.ReadFilesAsync(read, probeOnly, cancellationToken);
-
-            public Task WriteFileAsync(string path, string content, string mode, CancellationToken cancellationToken) =>
-                Inner.WriteFileAsync(path, content, mode, cancellationToken);
-        }
     }
 }

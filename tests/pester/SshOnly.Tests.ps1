@@ -50,8 +50,13 @@ Describe 'A cluster over SSH only' -Tag Lab {
             [pscustomobject]@{ HostName = $Node2.address; Label = 'zone=b' }
             [pscustomobject]@{ HostName = $Node2.address; Label = 'tier=web' }
         )
+        $pidBefore = Invoke-LabSsh -Node $Node2 -Command 'systemctl show -p MainPID --value docker'
         $merged = @($rows | Set-DockerHost -Confirm:$false)
         $merged.Count | Should -Be 1
+        $merged[0].Changed | Should -BeTrue
+        # A change of labels reloads the engine (SIGHUP): the same dockerd keeps running.
+        $pidBefore | Should -Match '^[1-9]\d*$'
+        Invoke-LabSsh -Node $Node2 -Command 'systemctl show -p MainPID --value docker' | Should -Be $pidBefore
         (Invoke-LabSsh -Node $Node2 -Command "sudo -n docker info --format '{{json .Labels}}'" | ConvertFrom-Json | Sort-Object) -join ',' | Should -Be 'storage=disk,tier=web,zone=b'
 
         $conflicting = @(

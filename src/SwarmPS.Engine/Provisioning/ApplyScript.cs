@@ -67,6 +67,9 @@ namespace SwarmPS.Engine.Provisioning
         /// <summary>The paths to write, in order.</summary>
         internal IReadOnlyList<string> Writes => writes.Select(w => w.Path).ToList();
 
+        /// <summary>A new folder for one change's backup, under <see cref="RemotePaths.ChangeBackups"/>, named by the time in UTC.</summary>
+        internal static string NewBackupFolder() => $"{RemotePaths.ChangeBackups}/{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}";
+
         /// <summary>Adds a file to write atomically (temporary file, then rename) with the given octal mode.</summary>
         internal ApplyScript Write(string path, string content, string mode)
         {

@@ -21,9 +21,6 @@ namespace SwarmPS.Engine.Provisioning
         private static readonly TimeSpan TcpCheckTimeout = TimeSpan.FromSeconds(10);
         private static readonly TimeSpan MinimumCertificateValidity = TimeSpan.FromDays(30);
 
-        // How long a rollback after Ctrl+C may take: a restore and one engine restart.
-        private static readonly TimeSpan StopRollbackTimeout = TimeSpan.FromSeconds(90);
-
         private readonly CertificateAuthority? authority;
         private readonly EngineOpener engines;
 
@@ -161,39 +158,11 @@ namespace SwarmPS.Engine.Provisioning
             string engineStep = plan.Engine == EngineAction.Restart ? "restarting the Docker engine" : plan.Engine == EngineAction.Reload ? "reloading the Docker engine's configuration (SIGHUP; containers keep running)" : "leaving the engine as it is";
             reporter.Verbose($"Backing up {string.Join(", ", RemotePaths.ManagedFiles)} to {backup}, writing {string.Join(", ", script.Writes)}, then {engineStep}, in one remote script.");
             reporter.Progress(plan.Engine == EngineAction.Restart ? "Restarting the Docker engine" : plan.Engine == EngineAction.Reload ? "Reloading the Docker engine" : "Writing configuration", 40);
-            if (cancellationToken.IsCancellationRequested)
+            EngineFailure? failed = await ApplyRunner.RunAsync(session, script, "Enable-DockerTcpSocket", cancellationToken).ConfigureAwait(false);
+            if (failed != null)
             {
-                throw new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped, $"Stopped on {host} before anything was changed.", host);
-            }
-
-            RemoteCommandResult result;
-            try
-            {
-                result = await session.SudoAsync(script.Text(), script.Input(), cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-            catch (Exception stopped) when (IsStop(stopped, cancellationToken))
-            {
-                throw await StoppedAsync(plan, backup, stopped).ConfigureAwait(false);
-            }
-
-            string failure = LastLine(result.Error);
-            switch (result.ExitCode)
-            {
-                case 0:
-                    break;
-                case ApplyScript.BackupFailedExit:
-                    throw new SwarmException("BackupFailed", SwarmErrorKind.InvalidOperation,
-                        $"On {host}: {failure} Nothing was changed.", host);
-                case ApplyScript.WriteFailedExit:
-                    throw new SwarmException("ConfigurationWriteFailed", SwarmErrorKind.InvalidOperation,
-                        $"On {host}: {failure} The files already written were restored from {backup}; the engine was not restarted.", host);
-                case ApplyScript.EngineFailedExit:
-                    reporter.Warning($"The Docker engine did not come back as expected ({failure}); the backup from {backup} was restored.");
-                    throw EngineFailed(plan, failure, JournalOf(result.Output), restoredBy: plan.Engine);
-                default:
-                    throw new SwarmException("ConfigurationWriteFailed", SwarmErrorKind.InvalidOperation,
-                        $"Applying the change on {host} failed (exit {result.ExitCode}): {result.Error.Trim()} Look in {backup} for the files as they were before.", host);
+                reporter.Warning($"The Docker engine did not come back as expected ({failed.Reason}); the backup from {backup} was restored.");
+                throw EngineFailed(plan, failed.Reason, failed.Journal, restoredBy: plan.Engine);
             }
 
             reporter.Progress("Checking the Engine API", 80);
@@ -206,13 +175,13 @@ namespace SwarmPS.Engine.Provisioning
             // The engine answers on the host but not on its endpoint: undo it all, as when it does not come back.
             reporter.Warning($"The Docker engine answers on the host but not on tcp://{session.Address}:{plan.Request.Port} ({tcpFailure}); restoring the backup from {backup}.");
             RemoteCommandResult rollback = await session.SudoAsync(ApplyScript.RollbackText(backup, plan.Engine), null, cancellationToken).ConfigureAwait(false);
-            RemoteCommandResult journal = await session.SudoAsync("journalctl -u docker.service -n 20 --no-pager 2>&1 || true", null, cancellationToken).ConfigureAwait(false);
-            throw EngineFailed(plan, tcpFailure!, journal.Output.TrimEnd(), restoredBy: rollback.Succeeded ? plan.Engine : (EngineAction?)null);
+            string journal = await RemoteFiles.JournalTailAsync(session, cancellationToken).ConfigureAwait(false);
+            throw EngineFailed(plan, tcpFailure!, journal, restoredBy: rollback.Succeeded ? plan.Engine : (EngineAction?)null);
         }
 
         private ApplyScript BuildScript(TcpSocketPlan plan)
         {
-            var script = new ApplyScript($"{RemotePaths.ChangeBackups}/{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}", plan.Engine, plan.ExpectedLabels);
+            var script = new ApplyScript(ApplyScript.NewBackupFolder(), plan.Engine, plan.ExpectedLabels);
             if (plan.CaChanges && authority != null)
             {
                 script.Write(RemotePaths.CaCertificate, authority.CertificatePem, "0644");
@@ -239,58 +208,13 @@ namespace SwarmPS.Engine.Provisioning
             return script;
         }
 
-        // Ctrl+C mid-change: the cancelled token must not cut the rollback short, so it gets its own, bounded one.
-        private static async Task<SwarmException> StoppedAsync(TcpSocketPlan plan, string backup, Exception stopped)
-        {
-            string host = plan.Session.Name;
-            string outcome;
-            try
-            {
-                using var rollback = new CancellationTokenSource(StopRollbackTimeout);
-                RemoteCommandResult undone = await plan.Session.SudoAsync(ApplyScript.RollbackText(backup, plan.Engine), null, rollback.Token).ConfigureAwait(false);
-                string said = undone.Output.Trim();
-                if (!undone.Succeeded)
-                {
-                    throw new SwarmException("RestoreFailed", SwarmErrorKind.InvalidOperation, $"exit {undone.ExitCode}: {undone.Error.Trim()}", host);
-                }
-
-                outcome = said.EndsWith("nothing", StringComparison.Ordinal) ? "Nothing had been changed yet."
-                    : said.EndsWith("engine=restarted", StringComparison.Ordinal) ? $"The previous configuration was restored from {backup} and the engine restarted with it."
-                    : said.EndsWith("engine=reloaded", StringComparison.Ordinal) ? $"The previous configuration was restored from {backup} and the engine reloaded it."
-                    : $"The files already written were restored from {backup}; the engine was not restarted.";
-            }
-            catch (Exception rollbackFailure) when (rollbackFailure is SwarmException || rollbackFailure is OperationCanceledException)
-            {
-                outcome = $"Rolling back did not finish within {StopRollbackTimeout.TotalSeconds} seconds ({rollbackFailure.Message}): restore by hand from {backup} (copy its files back, then systemctl daemon-reload and restart docker), or run Enable-DockerTcpSocket again.";
-            }
-
-            return new SwarmException("OperationStopped", SwarmErrorKind.OperationStopped, $"Stopped on {host} in the middle of the change. {outcome}", host, stopped);
-        }
-
         private static SwarmException EngineFailed(TcpSocketPlan plan, string failure, string journal, EngineAction? restoredBy)
         {
             string host = plan.Session.Name;
-            string restored = restoredBy switch
-            {
-                EngineAction.Restart => "The previous configuration was restored and the engine restarted.",
-                EngineAction.Reload => "The previous configuration was restored and the engine reloaded it.",
-                EngineAction.None => "The previous configuration was restored.",
-                _ => "Restoring the previous configuration failed too: restore by hand from the newest folder in " + RemotePaths.ChangeBackups + ".",
-            };
+            string restored = ApplyRunner.Restored(restoredBy);
             return new SwarmException("EngineRestartFailed", SwarmErrorKind.InvalidOperation,
                 $"The Docker engine on {host} did not answer on tcp://{plan.Session.Address}:{plan.Request.Port} with the expected labels within {ApplyScript.EngineTimeout.TotalSeconds} seconds ({failure}). {restored} Last lines of the engine's journal:{Environment.NewLine}{journal}", host);
         }
-
-        private static string JournalOf(string output) => string.Join(Environment.NewLine, output.Split('\n')
-            .Where(line => line.StartsWith(ApplyScript.JournalPrefix, StringComparison.Ordinal))
-            .Select(line => line.Substring(ApplyScript.JournalPrefix.Length).TrimEnd('\r')));
-
-        private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no reason given";
-
-        // After Ctrl+C a remote command cut short may surface as a cancellation or as the module's own failure (its
-        // session answering "cancelled"): either way it is the stop, not a fault of the host.
-        private static bool IsStop(Exception failure, CancellationToken cancellationToken) =>
-            cancellationToken.IsCancellationRequested && (failure is OperationCanceledException || (failure is SwarmException swarm && swarm.Kind != SwarmErrorKind.OperationStopped));
 
         /// <summary>
         /// Puts back every file as it was before SwarmPS first changed the host and restarts the engine.

@@ -43,31 +43,19 @@ namespace SwarmPS.Engine.Provisioning
     /// <summary>
     /// Sets engine labels over SSH alone: merges them into /etc/docker/daemon.json (every other setting kept)
     /// and has the engine reload its configuration (SIGHUP through systemd). No TCP socket, no TLS, no restart:
-    /// running containers keep running. The file is backed up first and put back when the engine does not
-    /// report the labels after the reload.
+    /// running containers keep running. One round trip plans (<see cref="HostFacts"/>), one applies: the
+    /// <see cref="ApplyScript"/> that Enable-DockerTcpSocket runs, in reload mode, backs the file up, writes it,
+    /// reloads, waits on the host until the engine reports the labels, and puts the file back when they do not come.
     /// </summary>
     public sealed class EngineLabelService
     {
-        /// <summary>Reload through the unit's ExecReload when it has one, else send dockerd the SIGHUP that reload would.</summary>
-        internal const string ReloadScript =
-            "set -e; if [ \"$(systemctl show -p CanReload --value docker.service)\" = yes ]; then systemctl reload docker.service; " +
-            "else systemctl kill -s HUP --kill-who=main docker.service; fi";
-
-        private const string LabelsProbe = "docker info --format '{{json .Labels}}'";
-
-        private readonly TimeSpan reloadTimeout;
-
-        public EngineLabelService(TimeSpan? reloadTimeout = null)
-        {
-            this.reloadTimeout = reloadTimeout ?? TimeSpan.FromSeconds(30);
-        }
-
-        /// <summary>Checks the host and works out what must change. Changes nothing.</summary>
+        /// <summary>Checks the host and works out what must change, in one round trip. Changes nothing.</summary>
         public async Task<EngineLabelPlan> PlanAsync(IRemoteShell session, IReadOnlyDictionary<string, string> labels, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             string host = session.Name;
-            reporter.Progress("Checking systemd and Docker", 10);
-            HostFacts facts = await HostFacts.GatherAsync(session, cancellationToken).ConfigureAwait(false);
+            reporter.Progress("Checking the host", 10);
+            reporter.Verbose($"Checking systemd and Docker, and reading {RemotePaths.DaemonJson}.");
+            HostFacts facts = await HostFacts.GatherAsync(session, new[] { RemotePaths.DaemonJson }, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
             if (!facts.HasSystemd)
             {
                 throw new SwarmException("SystemdNotFound", SwarmErrorKind.NotInstalled,
@@ -86,9 +74,7 @@ namespace SwarmPS.Engine.Provisioning
                     $"docker.service on {host} is not running, so it cannot reload its labels. Start it (sudo systemctl start docker) and run again. Nothing was changed.", host);
             }
 
-            reporter.Verbose($"Reading {RemotePaths.DaemonJson}.");
-            RemoteFileSet files = await session.ReadFilesAsync(new[] { RemotePaths.DaemonJson }, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
-            string? currentJson = files.Content(RemotePaths.DaemonJson);
+            string? currentJson = facts.Files.Content(RemotePaths.DaemonJson);
             DaemonConfig config = DaemonConfig.Parse(currentJson, RemotePaths.DaemonJson);
             if (config.HasHostsEntry)
             {
@@ -122,85 +108,35 @@ namespace SwarmPS.Engine.Provisioning
             return plan;
         }
 
-        /// <summary>Applies a plan: back up, write, reload, wait until the engine reports the labels; put the file back on failure.</summary>
+        /// <summary>
+        /// Applies a plan in one round trip: one script on the host backs up, writes, reloads, waits until the engine
+        /// reports the labels, and puts the file back (and reloads again) when they do not come.
+        /// </summary>
         public async Task ApplyAsync(EngineLabelPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             IRemoteShell session = plan.Session;
             string host = session.Name;
-            string? backup = null;
+            var script = new ApplyScript(ApplyScript.NewBackupFolder(), EngineAction.Reload, plan.ExpectedLabels);
             if (plan.DaemonJsonChanges)
             {
-                reporter.Progress("Backing up configuration", 30);
-                backup = await RemoteFiles.BackupAsync(session, reporter, cancellationToken).ConfigureAwait(false);
-                reporter.Progress("Writing configuration", 50);
-                reporter.Verbose($"Writing {RemotePaths.DaemonJson}, existing settings kept.");
-                await session.WriteFileAsync(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644", cancellationToken).ConfigureAwait(false);
+                script.Write(RemotePaths.DaemonJson, plan.DesiredDaemonJson, "0644");
             }
 
-            reporter.Progress("Reloading the Docker engine", 70);
-            reporter.Verbose("Reloading the Docker engine's configuration (SIGHUP through systemd); no restart.");
-            string? failure = null;
-            RemoteCommandResult reload = await session.SudoAsync(ReloadScript, null, cancellationToken).ConfigureAwait(false);
-            if (!reload.Succeeded)
-            {
-                failure = $"the reload failed (exit {reload.ExitCode}): {reload.Error.Trim()}";
-            }
-            else
-            {
-                reporter.Progress("Waiting for the labels", 85);
-                failure = await WaitForLabelsAsync(session, plan.ExpectedLabels, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (failure == null)
+            string backup = script.BackupFolder;
+            reporter.Verbose(plan.DaemonJsonChanges
+                ? $"Backing up {RemotePaths.DaemonJson} to {backup}, writing it with existing settings kept, reloading the Docker engine's configuration (SIGHUP through systemd; no restart) and waiting on the host for the labels, in one remote script."
+                : $"Reloading the Docker engine's configuration (SIGHUP through systemd; no restart) and waiting on the host for the labels, in one remote script; {RemotePaths.DaemonJson} already has them.");
+            reporter.Progress("Reloading the Docker engine", 40);
+            EngineFailure? failed = await ApplyRunner.RunAsync(session, script, "Set-DockerHost", cancellationToken).ConfigureAwait(false);
+            if (failed == null)
             {
                 reporter.Verbose($"The engine reports labels {string.Join(", ", plan.ExpectedLabels.Select(l => $"{l.Key}={l.Value}"))}.");
                 return;
             }
 
-            string journal = await RemoteFiles.JournalTailAsync(session, cancellationToken).ConfigureAwait(false);
-            if (backup != null)
-            {
-                reporter.Warning($"The Docker engine did not take the new labels ({failure}); restoring {RemotePaths.DaemonJson} from {backup}.");
-                await RemoteFiles.RestoreAsync(session, backup, reporter, cancellationToken, restartEngine: false).ConfigureAwait(false);
-                await session.SudoAsync(ReloadScript, null, cancellationToken).ConfigureAwait(false);
-            }
-
+            reporter.Warning($"The Docker engine did not take the new labels ({failed.Reason}); {RemotePaths.DaemonJson} was restored from {backup}.");
             throw new SwarmException("EngineReloadFailed", SwarmErrorKind.InvalidOperation,
-                $"The Docker engine on {host} did not report the labels within {reloadTimeout.TotalSeconds} seconds after a reload ({failure}).{(backup == null ? string.Empty : $" {RemotePaths.DaemonJson} was restored from {backup}.")} Last lines of the engine's journal:{Environment.NewLine}{journal}", host);
-        }
-
-        private async Task<string?> WaitForLabelsAsync(IRemoteShell session, IReadOnlyDictionary<string, string> expected, CancellationToken cancellationToken)
-        {
-            DateTime deadline = DateTime.UtcNow + reloadTimeout;
-            string failure = "no answer";
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                RemoteCommandResult probe = await session.SudoAsync(LabelsProbe, null, cancellationToken).ConfigureAwait(false);
-                if (probe.Succeeded)
-                {
-                    string json = probe.Output.Trim();
-                    IReadOnlyDictionary<string, string> live = EngineLabels.FromEngineList(
-                        json.Length == 0 || json == "null" ? null : System.Text.Json.JsonSerializer.Deserialize<string[]>(json));
-                    if (expected.All(l => live.TryGetValue(l.Key, out string? v) && v == l.Value))
-                    {
-                        return null;
-                    }
-
-                    failure = "the engine reports labels " + (live.Count == 0 ? "(none)" : string.Join(", ", live.Select(l => $"{l.Key}={l.Value}")));
-                }
-                else
-                {
-                    failure = probe.Error.Trim();
-                }
-
-                if (DateTime.UtcNow >= deadline)
-                {
-                    return failure;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
-            }
+                $"The Docker engine on {host} did not report the labels within {ApplyScript.EngineTimeout.TotalSeconds} seconds after a reload ({failed.Reason}). {RemotePaths.DaemonJson} was restored from {backup} and the engine reloaded it. Last lines of the engine's journal:{Environment.NewLine}{failed.Journal}", host);
         }
     }
 }

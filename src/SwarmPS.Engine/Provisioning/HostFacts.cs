@@ -14,22 +14,23 @@ namespace SwarmPS.Engine.Provisioning
     /// </summary>
     public sealed class HostFacts
     {
-        // One script, so the facts cost one SSH command; each line is key=value. Every process it starts costs time
-        // on a busy host (the docker CLI most of all), so the two units' states come from one systemctl and the
-        // running containers and live labels from one docker info.
+        // One script, so the facts cost one SSH command; each line is key=value. Each docker or systemctl process
+        // costs tens of milliseconds on a small host (docker info well over a hundred), so one call answers what
+        // it can: is-active for both units, and docker info for the running (and paused) containers and the labels.
         private const string Probe =
             "echo \"systemd=$([ -d /run/systemd/system ] && echo yes || echo no)\"; " +
             "echo \"dockerd=$(command -v dockerd >/dev/null 2>&1 && echo yes || echo no)\"; " +
             "echo \"hostname=$(hostname)\"; " +
             "echo \"addresses=$(hostname -I 2>/dev/null)\"; " +
             "echo \"execstart=$(systemctl show -p ExecStart --value docker.service 2>/dev/null | tr '\\n' ' ')\"; " +
-            "systemctl show -p Id,ActiveState,UnitFileState docker.service docker-tcp.socket 2>/dev/null | awk -F= '" +
-            "function flush() { if (id != \"\") { a[id] = st; f[id] = fs }; id = \"\"; st = \"\"; fs = \"\" } " +
-            "NF == 0 { flush(); next } $1 == \"Id\" { id = $2 } $1 == \"ActiveState\" { st = $2 } $1 == \"UnitFileState\" { fs = $2 } " +
-            "END { flush(); print \"socket_enabled=\" f[\"docker-tcp.socket\"]; print \"socket_active=\" a[\"docker-tcp.socket\"]; print \"docker_active=\" a[\"docker.service\"] }'; " +
-            "info=$(docker info --format '{{.ContainersRunning}} {{json .Labels}}' 2>/dev/null); " +
-            "echo \"running=${info%% *}\"; " +
-            "echo \"labels=${info#* }\"";
+            "echo \"socket_enabled=$(systemctl is-enabled docker-tcp.socket 2>/dev/null)\"; " +
+            "a=$(systemctl is-active docker-tcp.socket docker.service 2>/dev/null); " +
+            "echo \"socket_active=$(printf '%s\\n' \"$a\" | sed -n 1p)\"; " +
+            "echo \"docker_active=$(printf '%s\\n' \"$a\" | sed -n 2p)\"; " +
+            "i=$(docker info --format '{{.ContainersRunning}} {{.ContainersPaused}} {{json .Labels}}' 2>/dev/null); " +
+            "r=${i%% *}; i=${i#* }; p=${i%% *}; " +
+            "echo \"running=$(( ${r:-0} + ${p:-0} ))\"; " +
+            "echo \"labels=${i#* }\"";
 
         // Files in the same round trip: "file.N=" base64 of the content, '-' when missing, '!' when unreadable;
         // "exists.N=" '+' or '-' for files only looked for (a private key is never read off the host to see it is there).

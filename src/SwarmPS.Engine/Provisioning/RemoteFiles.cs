@@ -24,23 +24,6 @@ namespace SwarmPS.Engine.Provisioning
             return result.Succeeded;
         }
 
-        /// <summary>
-        /// Copies every managed file (or an ".absent" marker) into a new backup folder; the first backup
-        /// ever taken is also kept as the host's original state. Returns the folder.
-        /// </summary>
-        internal static async Task<string> BackupAsync(IRemoteShell session, IOperationReporter reporter, CancellationToken cancellationToken)
-        {
-            string folder = $"{RemotePaths.ChangeBackups}/{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}";
-            string copies = string.Join(" ", RemotePaths.ManagedFiles.Select(f =>
-                $"if [ -e {f} ]; then cp -a {f} \"$b/{BackupName(f)}\"; else touch \"$b/{BackupName(f)}.absent\"; fi;"));
-            string script =
-                $"set -e; umask 077; b={ShellQuote.Quote(folder)}; mkdir -p \"$b\"; {copies} " +
-                $"if [ ! -d {RemotePaths.OriginalBackup} ]; then cp -a \"$b\" {RemotePaths.OriginalBackup}; fi";
-            reporter.Verbose($"Backing up {string.Join(", ", RemotePaths.ManagedFiles)} to {folder}.");
-            await session.SudoCheckedAsync(script, "BackupFailed", "Backing up the Docker configuration", cancellationToken).ConfigureAwait(false);
-            return folder;
-        }
-
         /// <summary>Puts back every managed file as it is in <paramref name="folder"/> and restarts the engine.</summary>
         internal static async Task RestoreAsync(IRemoteShell session, string folder, IOperationReporter reporter, CancellationToken cancellationToken, bool restartEngine = true, string[]? only = null)
         {

@@ -12,8 +12,6 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Docker.DotNet.NativeHttp;
 using Docker.DotNet.X509;
-using Microsoft.Net.Http.Client;
-using Microsoft.Extensions.Logging.Abstractions;
 using SwarmPS.Engine.Cluster;
 using SwarmPS.Engine.Registry;
 using SwarmPS.Engine.Ssh;
@@ -491,9 +489,7 @@ namespace SwarmPS.Engine.Docker
             string api = $"v{ApiVersion}/";
             if (sshSession != null)
             {
-                HostSession session = sshSession;
-                var overSsh = new ManagedHandler(async (host, port, token) => await session.OpenDialStdioAsync(token).ConfigureAwait(false), NullLogger.Instance) { UseProxy = false };
-                return new HttpClient(overSsh) { BaseAddress = new Uri("http://docker.sock/" + api), Timeout = timeout ?? RequestTimeout };
+                return new HttpClient(SshDialStdioHandlerFactory.CreateHttpHandler(sshSession)) { BaseAddress = new Uri(SshDialStdioHandlerFactory.BaseAddress, api), Timeout = timeout ?? RequestTimeout };
             }
 
             var handler = new SocketsHttpHandler();

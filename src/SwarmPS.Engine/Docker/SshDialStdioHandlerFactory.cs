@@ -35,20 +35,21 @@ namespace SwarmPS.Engine.Docker
         public ResolvedTransport CreateHandler(ResolvedClientOptions clientOptions, ILogger logger) =>
             throw new InvalidOperationException("The SSH transport needs the host's SSH session.");
 
-        public ResolvedTransport CreateHandler(SshTransportOptions transportOptions, ResolvedClientOptions clientOptions, ILogger logger)
-        {
-            var handler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (context, cancellationToken) => await transportOptions.Session.OpenDialStdioAsync(cancellationToken).ConfigureAwait(false),
-                MaxConnectionsPerServer = MaxConnections,
-                UseProxy = false,
-                // An idle dial-stdio process on the host costs little, but is not kept for long either.
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            };
+        public ResolvedTransport CreateHandler(SshTransportOptions transportOptions, ResolvedClientOptions clientOptions, ILogger logger) =>
+            new ResolvedTransport(CreateHttpHandler(transportOptions.Session), BaseAddress);
 
-            // The host part only fills the Host header; the bytes go through the SSH session.
-            return new ResolvedTransport(handler, new Uri("http://docker.sock"));
-        }
+        /// <summary>The host part only fills the Host header; the bytes go through the SSH session.</summary>
+        internal static Uri BaseAddress { get; } = new Uri("http://docker.sock");
+
+        /// <summary>The HTTP handler over the host's SSH session, for Docker.DotNet and for plain HTTP calls alike.</summary>
+        internal static SocketsHttpHandler CreateHttpHandler(HostSession session) => new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) => await session.OpenDialStdioAsync(cancellationToken).ConfigureAwait(false),
+            MaxConnectionsPerServer = MaxConnections,
+            UseProxy = false,
+            // An idle dial-stdio process on the host costs little, but is not kept for long either.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
 
         // SwarmPS attaches to no container's streams, the one use of a hijacked connection.
         public Task<WriteClosableStream> HijackStreamAsync(HttpContent content) =>
